@@ -1,0 +1,6 @@
+export * from './infra';
+export * from './postgres';
+export * from './kafka';
+export * from './wait-for';
+export { portOpen, REPO_ROOT } from './local-infra';
+export * from './decider-spec';
