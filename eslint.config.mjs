@@ -50,7 +50,7 @@ export default [
   },
   {
     // Deciders are pure: no framework, no database, no broker, no clock in domain code.
-    files: ['services/*/src/**/domain/**/*.ts', 'libs/*/src/**/domain/**/*.ts'],
+    files: ['services/*/src/**/domain/**/*.ts', 'libs/*/src/**/domain/**/*.ts', 'tools/lint/__fixtures__/services/*/src/**/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -49,9 +49,16 @@ command -v "${MVN:-mvn}" >/dev/null || {
 echo "Fetching Kafka $VERSION jars from Maven Central into $LIB (first run only) ..."
 rm -f "$MARKER" "$LIB"/*.jar
 start_s=$SECONDS
+mvn_log="$(mktemp)"
+trap 'rm -f "$mvn_log"' EXIT
+# Output is captured (Maven -q still emits stray ANSI codes) and shown on failure.
 # shellcheck disable=SC2086  # MAVEN_ARGS_EXTRA is intentionally word-split
-"${MVN:-mvn}" -B -q -Dstyle.color=never ${MAVEN_ARGS_EXTRA:-} \
-  -f "$HERE/pom.xml" dependency:copy-dependencies
+if ! "${MVN:-mvn}" -B -q -Dstyle.color=never ${MAVEN_ARGS_EXTRA:-} \
+  -f "$HERE/pom.xml" dependency:copy-dependencies >"$mvn_log" 2>&1; then
+  cat "$mvn_log" >&2
+  echo "fetch-jars: Maven failed (network? try: MAVEN_ARGS_EXTRA=-X $0)" >&2
+  exit 1
+fi
 if [[ ! -f "$LIB/kafka_2.13-$VERSION.jar" ]]; then
   echo "fetch-jars: Maven finished but $LIB/kafka_2.13-$VERSION.jar is missing" >&2
   exit 1

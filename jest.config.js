@@ -1,13 +1,12 @@
 // One jest run for the whole monorepo: unit tests need nothing; integration and
 // e2e tests share one global setup that brings up the real Kafka and PostgreSQL.
-import type { Config } from 'jest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// @ts-check
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 
 const swc = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
-const { compilerOptions } = JSON.parse(readFileSync(join(__dirname, 'tsconfig.base.json'), 'utf8')) as {
-  compilerOptions: { paths: Record<string, string[]> };
-};
+/** @type {{ compilerOptions: { paths: Record<string, string[]> } }} */
+const { compilerOptions } = JSON.parse(readFileSync(join(__dirname, 'tsconfig.base.json'), 'utf8'));
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
@@ -19,9 +18,10 @@ const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools', '<rootDir>/infra'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.local/'],
-} satisfies Config;
+};
 
-const config: Config = {
+/** @type {import('jest').Config} */
+module.exports = {
   // 2 cores: one worker per core; integration files isolate themselves by database and topic prefix.
   maxWorkers: 2,
   testTimeout: 60_000,
@@ -37,5 +37,3 @@ const config: Config = {
     },
   ],
 };
-
-export default config;

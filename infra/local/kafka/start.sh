@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Starts a single-node local Kafka broker (KRaft, combined broker+controller)
+# from Maven Central jars. See docs/decisions/0003-local-kafka.md.
+#
+#   infra/local/kafka/start.sh      then     infra/local/kafka/stop.sh
+#
+# Env:
+#   KAFKA_DATA_DIR         data dir (default <repo>/.local/kafka): server.properties,
+#                          data/ (log.dirs), logs/server.log, kafka.pid
+#   KAFKA_PORT             client port (default 9092) on 127.0.0.1
+#   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093) on 127.0.0.1
+#   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 90)
+#   KAFKA_HEAP_OPTS        JVM heap (default "-Xms256m -Xmx512m")
+#
+# Behaviour / contract for callers:
+#   * Idempotent: if our broker (pid file) is running, or any Kafka broker already
+#     answers on 127.0.0.1:$KAFKA_PORT, it says so and exits 0 without starting
+#     another one.
+#   * Otherwise fetches jars if needed (fetch-jars.sh, once), writes
+#     server.properties, formats KRaft storage only if not formatted yet, starts
+#     the broker detached (setsid + nohup), records its pid in
+#     $KAFKA_DATA_DIR/kafka.pid and waits until a kafkajs admin client can create
+#     the topic __crm_ready_probe (wait-ready.js).
+#   * The LAST line of stdout is `STARTED_BY_US=1` if and only if this invocation
+#     started the broker, so a caller (test harness, CI) knows it must run
+#     stop.sh afterwards:   out="$(start.sh)"; [[ "${out##*$'\n'}" == STARTED_BY_US=1 ]]
+#     When the broker was already running, that line is not printed.
+#   * On failure (no readiness within the timeout, broker died) it prints the
+#     log tail, stops the broker it started, and exits non-zero.
+set -euo pipefail
+
+# shellcheck source=common.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
+
+TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+BROKER="$KAFKA_HOST:$KAFKA_PORT"
+
+die() { echo "start.sh: $*" >&2; exit 1; }
+
+probe_ready() {
+  (cd "$KAFKA_HOME_DIR" && node wait-ready.js "$BROKER")
+}
+
+print_log_tail() {
+  echo "---- last lines of $KAFKA_LOG_DIR/server.log ----" >&2
+  tail -n 40 "$KAFKA_LOG_DIR/server.log" >&2 2>/dev/null || echo "(no server.log)" >&2
+  if [[ -s "$KAFKA_LOG_DIR/kafka.out" ]]; then
+    echo "---- last lines of $KAFKA_LOG_DIR/kafka.out (stdout/stderr) ----" >&2
+    tail -n 20 "$KAFKA_LOG_DIR/kafka.out" >&2
+  fi
+}
+
+# --- prerequisites -----------------------------------------------------------
+command -v "$JAVA" >/dev/null || die "java not found (Kafka 4 needs Java 17+)"
+java_major="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+[[ "${java_major%%.*}" -ge 17 ]] 2>/dev/null || die "Java 17+ required, found '${java_major:-unknown}'"
+command -v node >/dev/null || die "node not found"
+(cd "$KAFKA_HOME_DIR" && node -e "require.resolve('kafkajs')" 2>/dev/null) ||
+  die "kafkajs not found in node_modules; run 'npm install' in $REPO_ROOT first"
+
+"$KAFKA_HOME_DIR/fetch-jars.sh"
+KAFKA_VERSION="$(cat "$KAFKA_HOME_DIR/lib/.kafka-version")"
+
+# One start.sh at a time per data dir. The lock fd is closed for the broker
+# process below, so the lock is released when this script exits.
+exec 9>"$KAFKA_DATA_DIR/start.lock"
+flock -w "$((TIMEOUT + 30))" 9 || die "another start.sh holds $KAFKA_DATA_DIR/start.lock"
+
+wait_until_ready() { # $1 = pid to watch (empty: don't watch)
+  local deadline=$((SECONDS + TIMEOUT)) rc
+  while :; do
+    rc=0
+    probe_ready || rc=$?
+    [[ $rc -eq 0 ]] && return 0
+    [[ $rc -eq 3 ]] && return 3
+    if [[ -n "$1" ]] && ! kill -0 "$1" 2>/dev/null; then
+      echo "start.sh: the broker process $1 exited during startup" >&2
+      return 2
+    fi
+    ((SECONDS < deadline)) || { echo "start.sh: broker not ready after ${TIMEOUT}s" >&2; return 1; }
+    sleep 1
+  done
+}
+
+# --- already running? ---------------------------------------------------------
+if pid="$(running_pid)"; then
+  wait_until_ready "$pid" || { print_log_tail; die "broker pid $pid is running but not ready"; }
+  echo "Kafka already running (pid $pid) on $BROKER; not starting another."
+  exit 0
+fi
+if [[ -f "$PID_FILE" ]]; then
+  echo "Removing stale pid file $PID_FILE (process $(cat "$PID_FILE") is gone)."
+  rm -f "$PID_FILE"
+fi
+if port_open "$KAFKA_PORT"; then
+  if probe_ready; then
+    echo "A Kafka broker not started by this script already answers on $BROKER; not starting another."
+    exit 0
+  fi
+  die "port $KAFKA_PORT is in use by something that is not a ready Kafka broker"
+fi
+port_open "$KAFKA_CONTROLLER_PORT" && die "controller port $KAFKA_CONTROLLER_PORT is already in use (set KAFKA_CONTROLLER_PORT)"
+
+# --- configuration -----------------------------------------------------------
+mkdir -p "$KAFKA_LOG_DIR" "$KAFKA_DATA_LOGS"
+cat >"$SERVER_PROPERTIES" <<EOF
+# Generated by infra/local/kafka/start.sh on every start; edit the script, not this file.
+# Single-node KRaft: this process is both broker and controller.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_DATA_LOGS
+
+# One broker => every internal topic with replication factor 1.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+
+# Dev convenience.
+group.initial.rebalance.delay.ms=0
+num.partitions=3
+auto.create.topics.enable=true
+delete.topic.enable=true
+EOF
+
+# --- format storage (only once) ------------------------------------------------
+KCP="$KAFKA_HOME_DIR/lib/*"
+LOG4J_OPTS=(-Dlog4j2.configurationFile="$KAFKA_HOME_DIR/log4j2.xml" -Dkafka.logs.dir="$KAFKA_LOG_DIR")
+if [[ -f "$KAFKA_DATA_LOGS/meta.properties" ]]; then
+  formatted_with="$(cat "$KAFKA_DATA_DIR/formatted-with-version" 2>/dev/null || echo unknown)"
+  if [[ "$formatted_with" != "$KAFKA_VERSION" ]]; then
+    echo "Note: storage was formatted by Kafka $formatted_with, running $KAFKA_VERSION." \
+      "If the broker refuses to start, delete $KAFKA_DATA_DIR and retry." >&2
+  fi
+else
+  # Same as `kafka.tools.StorageTool random-uuid` (16 random bytes, base64url,
+  # never starting with '-'), without paying for another JVM start.
+  cluster_id="$(node -e "const c=require('crypto');let s;do{s=c.randomBytes(16).toString('base64url')}while(s[0]==='-');process.stdout.write(s)")"
+  echo "Formatting KRaft storage in $KAFKA_DATA_LOGS (cluster id $cluster_id) ..."
+  "$JAVA" -cp "$KCP" "${LOG4J_OPTS[@]}" kafka.tools.StorageTool format \
+    --config "$SERVER_PROPERTIES" --cluster-id "$cluster_id" --ignore-formatted >/dev/null
+  echo "$KAFKA_VERSION" >"$KAFKA_DATA_DIR/formatted-with-version"
+fi
+
+# --- start ---------------------------------------------------------------------
+start_s=$SECONDS
+rm -f "$PID_FILE"
+# setsid: own session, so the broker survives the caller's terminal/job control.
+# The inner bash writes its own pid and execs java, so the pid file is exactly
+# the JVM's pid. stdin/stdout/stderr and the lock fd 9 are detached.
+# shellcheck disable=SC2086  # HEAP_OPTS is intentionally word-split
+setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
+  "$JAVA" $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  "${LOG4J_OPTS[@]}" -cp "$KCP" kafka.Kafka "$SERVER_PROPERTIES" \
+  </dev/null >>"$KAFKA_LOG_DIR/kafka.out" 2>&1 9>&- &
+
+for _ in $(seq 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
+[[ -s "$PID_FILE" ]] || die "broker did not record its pid in $PID_FILE"
+pid="$(cat "$PID_FILE")"
+
+rc=0
+wait_until_ready "$pid" || rc=$?
+if [[ $rc -ne 0 ]]; then
+  print_log_tail
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "start.sh: stopping the broker we started (pid $pid)" >&2
+    "$KAFKA_HOME_DIR/stop.sh" >&2 || true
+  else
+    rm -f "$PID_FILE"
+  fi
+  exit 1
+fi
+
+echo "Kafka started (pid $pid) on $BROKER (Kafka $KAFKA_VERSION, ready in $((SECONDS - start_s)) s, data $KAFKA_DATA_DIR, log $KAFKA_LOG_DIR/server.log)"
+echo "STARTED_BY_US=1"

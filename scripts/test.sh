@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# npm test: prepare the machine (dependencies, PostgreSQL, Kafka), then lint, type-check and run
+# every test on the real infrastructure. Stops whatever it started, pass or fail.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+trap stop_started EXIT
+trap 'exit 130' INT TERM
+
+ensure_node_modules
+ensure_postgres
+ensure_kafka
+
+log "lint"
+npm run --silent lint
+log "type-check"
+npm run --silent typecheck
+log "tests"
+export NX_DAEMON=false
+npx jest --ci "$@"

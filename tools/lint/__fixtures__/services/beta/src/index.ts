@@ -1,0 +1,2 @@
+// A stand-in service for the module-boundary lint test: it only has to exist as an Nx project.
+export const betaName = 'beta';
