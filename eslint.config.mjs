@@ -3,6 +3,34 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The module-boundary rule. Tests may also use the test kit (@crm/testing), which production code may not.
+ */
+function boundaries({ inTests }) {
+  const testing = inTests ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    banTransitiveDependencies: false,
+    checkDynamicDependenciesExceptions: [],
+    depConstraints: [
+      // Scopes: a service sees only itself and the shared libraries; shared libraries see only each other.
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      ...['customers', 'communications', 'sales', 'feedback', 'analytics'].map((service) => ({
+        sourceTag: `scope:${service}`,
+        onlyDependOnLibsWithTags: [`scope:${service}`, 'scope:shared'],
+      })),
+      // Types: contracts depend on nothing; platform on contracts; data libraries on platform and contracts.
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', ...testing] },
+      { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:platform', 'type:contracts', ...testing] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:data', 'type:platform', 'type:contracts'] },
+      // Nothing depends on a service: a service is an application, reached only through Kafka and HTTP.
+      { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:data', ...testing] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -13,37 +41,7 @@ export default [
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          banTransitiveDependencies: false,
-          checkDynamicDependenciesExceptions: [],
-          depConstraints: [
-            // Scopes: a service sees only itself and the shared libraries; shared libraries see only each other.
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:customers', onlyDependOnLibsWithTags: ['scope:customers', 'scope:shared'] },
-            { sourceTag: 'scope:communications', onlyDependOnLibsWithTags: ['scope:communications', 'scope:shared'] },
-            { sourceTag: 'scope:sales', onlyDependOnLibsWithTags: ['scope:sales', 'scope:shared'] },
-            { sourceTag: 'scope:feedback', onlyDependOnLibsWithTags: ['scope:feedback', 'scope:shared'] },
-            { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
-            // Types: contracts depend on nothing; platform on contracts; data libraries on platform and contracts.
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:platform', 'type:contracts'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:data', 'type:platform', 'type:contracts'],
-            },
-            // Nothing depends on a service: a service is an application, reached only through Kafka and HTTP.
-            {
-              sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:data', 'type:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: false })],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
@@ -63,7 +61,10 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: ['**/*.spec.ts', '**/__fixtures__/**/*.ts', 'libs/*/src/contract/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries({ inTests: true })],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 ];

@@ -72,6 +72,12 @@ describe('module boundaries (eslint @nx/enforce-module-boundaries)', () => {
     expect(boundaryViolations(messages)).toEqual([]);
   });
 
+  it('lets tests, and only tests, of a library use the test kit', () => {
+    const source = "import { testInfra } from '@crm/testing';\nexport const x = testInfra;\n";
+    expect(boundaryViolations(lint('libs/event-store/src/uses-testing.ts', source))).not.toHaveLength(0);
+    expect(boundaryViolations(lint('libs/event-store/src/uses-testing.int.spec.ts', source))).toEqual([]);
+  });
+
   it('keeps frameworks out of domain code', () => {
     const messages = lint(`${alpha}/domain/decider.ts`, "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n");
     expect(messages.map((m) => m.ruleId)).toContain('no-restricted-imports');

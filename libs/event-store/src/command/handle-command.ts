@@ -24,9 +24,9 @@ export interface HandleCommandOptions {
    */
   expectedRevision?: ExpectedRevision;
   /**
-   * Re-read, re-decide and re-append when another writer got in between. Only for commands whose decision
-   * is still right on a newer state (adding a note, recording a purchase) — not for an If-Match command,
-   * whose pinned revision cannot come back (the re-check then fails at once).
+   * Re-read, re-decide and re-append when another writer got in between. Only for commands whose intent
+   * does not depend on the state the caller saw (adding a note, recording a purchase): the decision is
+   * taken again on the newer state. Moot with a pinned expectedRevision, whose re-check fails at once.
    */
   retryOnConflict?: RetryOnConflict;
   /** Applied to stored events while folding; also sets the schemaVersion of new events. */
@@ -89,7 +89,8 @@ async function attemptOnce<C extends Command, E extends Event, S>(
   // The command's earlier events, if any: their ids are eventIdFor(commandId, 0), (…, 1), … in a row.
   const earlier: { events: E[]; last?: RecordedEvent; state?: S } = { events: [] };
   let nextEarlierId = eventIdFor(commandId, 0);
-  const read = await foldStream(store, streamName, decider.evolve, decider.initialState, options.upcasters, (recorded, event, state) => {
+  const evolve = (state: S, event: E): S => decider.evolve(state, event);
+  const read = await foldStream(store, streamName, evolve, () => decider.initialState(), options.upcasters, (recorded, event, state) => {
     if (recorded.id !== nextEarlierId) return;
     earlier.events.push(event);
     earlier.last = recorded;
@@ -119,7 +120,7 @@ async function attemptOnce<C extends Command, E extends Event, S>(
     return { result: { newEvents, newState: read.state, nextExpectedRevision: read.revision, position: read.position, alreadyHandled: false } };
   }
 
-  const newState = newEvents.reduce(decider.evolve, read.state);
+  const newState = newEvents.reduce(evolve, read.state);
   const eventData = newEvents.map((event, index) =>
     toEventData(event, eventIdFor(commandId, index), buildMetadata(options.metadata, currentSchemaVersion(options.upcasters, event.type))),
   );

@@ -53,10 +53,17 @@ export function fold<E extends Event, S>(decider: Pick<Decider<never, E, S>, 'ev
 
 /**
  * For the `default:` branch of a switch over a union: it does not compile while a member is unhandled.
- * Throws at run time, so use it where an unknown member is a bug (commands validated at the edge);
- * in `evolve`, prefer `const _exhaustive: never = event; return state;` so that events written by a
- * newer version of the service do not break older readers.
+ * Throws at run time, so use it where an unknown member is a bug (commands are validated at the edge);
+ * in `evolve`, use ignoreUnknownEvent.
  */
 export function assertNever(value: never, message = 'Unexpected value'): never {
   throw new Error(`${message}: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The `default:` branch of evolve: it does not compile while an event type is unhandled, and at run time
+ * keeps the state, so that an event type written by a newer version of the service does not break readers.
+ */
+export function ignoreUnknownEvent<S>(_event: never, state: S): S {
+  return state;
 }

@@ -14,8 +14,8 @@ function toBytes(uuid: string): Buffer {
 
 export function uuidv5(name: string, namespace: string): string {
   const hash = createHash('sha1').update(toBytes(namespace)).update(name, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50; // version 5
-  hash[8] = (hash[8]! & 0x3f) | 0x80; // variant 10xx (RFC 9562)
+  hash.writeUInt8((hash.readUInt8(6) & 0x0f) | 0x50, 6); // version 5
+  hash.writeUInt8((hash.readUInt8(8) & 0x3f) | 0x80, 8); // variant 10xx (RFC 9562)
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -25,7 +25,7 @@ export class UpcastingError extends Error {
 }
 
 function stepsOf(registry: UpcasterRegistry | undefined, eventType: string): readonly Upcaster[] {
-  return registry !== undefined && Object.hasOwn(registry, eventType) ? registry[eventType]! : [];
+  return (registry !== undefined && Object.hasOwn(registry, eventType) ? registry[eventType] : undefined) ?? [];
 }
 
 /** Checks, once at start-up, that every type's steps are 1, 2, … n in order. */
