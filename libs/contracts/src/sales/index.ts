@@ -1,0 +1,4 @@
+export { salesTopic } from './topic';
+export * from './lead.events';
+export * from './opportunity.events';
+export * from './catalogue';

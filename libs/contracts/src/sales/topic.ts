@@ -1,0 +1,16 @@
+import { DAY_MS, defineTopic } from '../common/topic';
+
+export const salesTopic = defineTopic({
+  name: 'crm.sales.v1',
+  service: 'sales',
+  source: '/crm/sales',
+  description:
+    'Integration events of leads and opportunities. One lead’s or one opportunity’s events are in order on ' +
+    'one partition; there is no order between a lead and the opportunity it became.',
+  partitions: 6,
+  replicationFactor: 3,
+  minInSyncReplicas: 2,
+  cleanupPolicy: 'delete',
+  retentionMs: 30 * DAY_MS,
+  key: 'the lead id for lead events, the opportunity id for opportunity events (uuids)',
+});
