@@ -4,3 +4,6 @@ export * from './decider';
 export * from './metadata';
 export * from './upcasting';
 export * from './command';
+export * from './postgres';
+export * from './stream-metadata';
+export * from './eventstoredb';
