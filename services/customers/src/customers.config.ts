@@ -1,0 +1,56 @@
+// The customers service's environment, validated at boot (see BaseServiceConfig for the shared variables).
+import { BaseServiceConfig } from '@crm/platform';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO31661Alpha2, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+export const EVENT_STORES = ['postgres', 'eventstoredb'] as const;
+export type EventStoreKind = (typeof EVENT_STORES)[number];
+
+export class CustomersConfig extends BaseServiceConfig {
+  /**
+   * Wraps every customer's data key (crypto-shredding, docs/decisions/0010). Base64 of 32 random bytes:
+   * `openssl rand -base64 32`. Losing it makes every customer's personal data unreadable.
+   */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: '$property must be the base64 encoding of 32 random bytes (openssl rand -base64 32)' })
+  @IsString()
+  CUSTOMERS_MASTER_KEY!: string;
+
+  /** Region for phone numbers given without a +country prefix (ISO 3166-1 alpha-2, upper case). */
+  @Matches(/^[A-Z]{2}$/, { message: '$property must be an upper-case ISO 3166-1 alpha-2 code such as US or DE' })
+  @IsISO31661Alpha2()
+  DEFAULT_PHONE_REGION = 'US';
+
+  /** Where the customer streams live. The key table and read models stay in DATABASE_URL either way. */
+  @IsIn(EVENT_STORES)
+  EVENT_STORE: EventStoreKind = 'postgres';
+
+  /** `esdb://…` or `kurrentdb://…`; required when EVENT_STORE=eventstoredb. */
+  @ValidateIf((config: CustomersConfig) => config.EVENT_STORE === 'eventstoredb')
+  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kurrent|kurrent\+discover):\/\/\S+$/, {
+    message: '$property must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=eventstoredb',
+  })
+  @IsString()
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  /** Connections of the service's pool (event store, data keys, read models). */
+  @Type(() => Number)
+  @Min(1)
+  @Max(200)
+  @IsInt()
+  DATABASE_POOL_MAX = 20;
+
+  /** Unwrapped data keys kept in memory. 0 disables the cache. */
+  @Type(() => Number)
+  @Min(0)
+  @IsInt()
+  DATA_KEY_CACHE_SIZE = 10_000;
+
+  /**
+   * How long a cached key is used before it is read again: bounds how long another instance may still
+   * decrypt after an erasure on this one (docs/decisions/0010).
+   */
+  @Type(() => Number)
+  @Min(0)
+  @IsInt()
+  DATA_KEY_CACHE_TTL_MS = 60_000;
+}

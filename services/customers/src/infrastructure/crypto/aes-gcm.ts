@@ -1,0 +1,51 @@
+// AES-256-GCM with a random 96-bit IV, laid out as iv | tag | ciphertext: the format of wrapped data keys and of
+// encrypted personal values. The associated data binds a ciphertext to its owner, so that it cannot be moved.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+export const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** A ciphertext that does not open with the key and associated data given: tampered, truncated or foreign. */
+export class DecryptionFailedError extends Error {
+  override readonly name = 'DecryptionFailedError';
+  constructor(what: string) {
+    super(`Could not decrypt ${what}: wrong key, wrong owner or tampered ciphertext`);
+  }
+}
+
+export function newDataKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+export function seal(key: Buffer, plaintext: Buffer, associatedData: string): Buffer {
+  assertKey(key);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+export function open(key: Buffer, sealed: Buffer, associatedData: string, what = 'a value'): Buffer {
+  assertKey(key);
+  if (sealed.length < IV_BYTES + TAG_BYTES) throw new DecryptionFailedError(what);
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new DecryptionFailedError(what);
+  }
+}
+
+/** A key for one purpose from the master key (HKDF-SHA256), so that no key serves two purposes. */
+export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
+  assertKey(masterKey);
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), Buffer.from(purpose, 'utf8'), KEY_BYTES));
+}
+
+function assertKey(key: Buffer): void {
+  if (key.length !== KEY_BYTES) throw new RangeError(`An AES-256 key has ${KEY_BYTES} bytes, not ${key.length}`);
+}

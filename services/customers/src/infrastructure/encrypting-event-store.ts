@@ -1,0 +1,83 @@
+// The event store as the customers service uses it: customer events are encoded by the CustomerEventCodec on
+// append and decoded on every read and subscription, so handleCommand, history, as-of and projections see
+// plain events while the store only ever holds ciphertext. Other streams pass through untouched.
+import type {
+  AppendOptions,
+  AppendResult,
+  DeleteResult,
+  EventData,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamMetadata,
+  StreamMetadataResult,
+  SubscribeToAllOptions,
+  SubscribeToStreamOptions,
+  Subscription,
+  SubscriptionHandlers,
+} from '@crm/event-store';
+import type { CustomerEventCodec } from './customer-event-codec';
+import { isCustomerStream } from './customer-streams';
+
+export class EncryptingEventStore implements EventStore {
+  constructor(
+    /** The store as it is: ciphertext in customer events. */
+    readonly inner: EventStore,
+    readonly codec: CustomerEventCodec,
+  ) {}
+
+  async appendToStream(stream: string, events: EventData | EventData[], options?: AppendOptions): Promise<AppendResult> {
+    if (!isCustomerStream(stream)) return this.inner.appendToStream(stream, events, options);
+    const list = Array.isArray(events) ? events : [events];
+    // Sequentially: the first event of a new customer creates its key, the next ones find it cached.
+    const encoded: EventData[] = [];
+    for (const event of list) encoded.push(await this.codec.encode(event));
+    return this.inner.appendToStream(stream, encoded, options);
+  }
+
+  async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
+    for await (const event of this.inner.readStream(stream, options)) yield await this.decoded(event);
+  }
+
+  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    for await (const event of this.inner.readAll(options)) yield await this.decoded(event);
+  }
+
+  subscribeToStream(stream: string, handlers: SubscriptionHandlers, options?: SubscribeToStreamOptions): Subscription {
+    return this.inner.subscribeToStream(stream, this.decoding(handlers), options);
+  }
+
+  subscribeToAll(handlers: SubscriptionHandlers, options?: SubscribeToAllOptions): Subscription {
+    return this.inner.subscribeToAll(this.decoding(handlers), options);
+  }
+
+  deleteStream(stream: string, options?: AppendOptions): Promise<DeleteResult> {
+    return this.inner.deleteStream(stream, options);
+  }
+
+  tombstoneStream(stream: string, options?: AppendOptions): Promise<DeleteResult> {
+    return this.inner.tombstoneStream(stream, options);
+  }
+
+  setStreamMetadata(stream: string, metadata: StreamMetadata, options?: AppendOptions): Promise<AppendResult> {
+    return this.inner.setStreamMetadata(stream, metadata, options);
+  }
+
+  getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
+    return this.inner.getStreamMetadata(stream);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  /** A recorded event with its customer data decrypted (or left out after erasure). */
+  async decoded(event: RecordedEvent): Promise<RecordedEvent> {
+    return isCustomerStream(event.streamId) ? this.codec.decode(event) : event;
+  }
+
+  private decoding(handlers: SubscriptionHandlers): SubscriptionHandlers {
+    return { ...handlers, onEvent: async (event) => handlers.onEvent(await this.decoded(event)) };
+  }
+}
