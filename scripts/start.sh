@@ -27,6 +27,15 @@ ensure_node_modules
 ensure_postgres
 ensure_kafka
 
+# The customers service encrypts personal data under a master key: generated once per clone, kept out of git.
+# Changing it makes earlier personal data unreadable, so it is never regenerated.
+MASTER_KEY_FILE="$ROOT/.local/customers-master-key"
+if [ ! -s "$MASTER_KEY_FILE" ]; then
+  mkdir -p "$(dirname "$MASTER_KEY_FILE")"
+  (umask 077; node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64'))" >"$MASTER_KEY_FILE")
+fi
+export CUSTOMERS_MASTER_KEY=${CUSTOMERS_MASTER_KEY:-$(cat "$MASTER_KEY_FILE")}
+
 mapfile -t services < <(find services -mindepth 2 -maxdepth 2 -name project.json -printf '%h\n' 2>/dev/null | xargs -rn1 basename | sort)
 
 echo
