@@ -78,6 +78,7 @@ describe('infra/docker/Dockerfile', () => {
   it('runs as a non-root user with production dependencies only', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/npm install --omit=dev/);
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
   });
 });

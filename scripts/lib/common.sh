@@ -10,8 +10,25 @@ log() { printf '\033[1m[crm]\033[0m %s\n' "$*"; }
 ensure_node_modules() {
   # npm ci when node_modules is missing or older than the lock file.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing dependencies (npm ci)"
-    npm ci --no-audit --no-fund
+    log "installing dependencies"
+    install_dependencies
+  fi
+}
+
+# npm ci, or — when the lock file lacks other platforms' optional binaries, which the registry reachable here
+# does not serve (docs/decisions/0012-npm-ci-fallback.md) — npm install, which still installs the locked versions.
+install_dependencies() {
+  local out
+  if out=$(npm ci --no-audit --no-fund "$@" 2>&1); then
+    printf '%s\n' "$out" | grep -v '^npm warn' || true
+    return 0
+  fi
+  if printf '%s' "$out" | grep -q 'EUSAGE'; then
+    log "npm ci refused the lock file (missing optional platform packages); installing the locked versions with npm install"
+    npm install --no-audit --no-fund --no-save "$@"
+  else
+    printf '%s\n' "$out" >&2
+    return 1
   fi
 }
 
