@@ -1,5 +1,5 @@
 // The EventStore port on PostgreSQL with EventStoreDB's semantics. See docs/decisions/0005-postgres-event-store.md.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool, type ClientBase, type PoolConfig } from 'pg';
 import type { Registry } from 'prom-client';
@@ -62,6 +62,8 @@ export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
   private readonly ownsPool: boolean;
   private readonly sql: Queries;
+  /** Appends run as a named statement: parsed and planned once per connection, not on every append. */
+  private readonly appendStatementName: string;
   private readonly metrics: EventStoreMetrics;
   private readonly pageSize: number;
   private readonly polling: { minDelayMs: number; maxDelayMs: number };
@@ -108,6 +110,7 @@ export class PostgresEventStore implements EventStore {
       throw new Error('PostgresEventStore needs a pool or a connectionString');
     }
     this.sql = queriesFor(this.schema);
+    this.appendStatementName = `event_store_append_${createHash('sha1').update(this.sql.append).digest('hex').slice(0, 16)}`;
     this.metrics = createEventStoreMetrics(this.pool, options.metricsRegistry);
     this.pageSize = options.pageSize ?? 1000;
     this.polling = { minDelayMs: options.polling?.minDelayMs ?? 10, maxDelayMs: options.polling?.maxDelayMs ?? 250 };
@@ -250,7 +253,7 @@ export class PostgresEventStore implements EventStore {
     const started = performance.now();
     let outcome: AppendOutcome = 'error';
     try {
-      const { rows } = await db.query<StatusRow>(this.sql.append, [stream, encodeExpected(expected), payload]);
+      const { rows } = await db.query<StatusRow>({ name: this.appendStatementName, text: this.sql.append, values: [stream, encodeExpected(expected), payload] });
       const row = single(rows);
       outcome = row.status;
       return resultOf(row, stream, expected);
