@@ -53,4 +53,26 @@ export class CustomersConfig extends BaseServiceConfig {
   @Min(0)
   @IsInt()
   DATA_KEY_CACHE_TTL_MS = 60_000;
+
+  /**
+   * Longest pause between two polls of an idle event-store subscription (projections, relay; PostgreSQL store):
+   * bounds how long a command on a quiet service waits to show in the read model and on Kafka.
+   */
+  @Type(() => Number)
+  @Min(10)
+  @Max(1000)
+  @IsInt()
+  EVENT_STORE_POLL_MAX_DELAY_MS = 25;
+
+  /** Prepended to every Kafka topic the service publishes to (tests and shared brokers); empty in production. */
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: '$property may hold only letters, digits and ._-' })
+  @IsString()
+  KAFKA_TOPIC_PREFIX = '';
+
+  /** Replication factor of the topics created at start: the contract says 3, a single local broker has 1. */
+  @Type(() => Number)
+  @Min(1)
+  @Max(10)
+  @IsInt()
+  KAFKA_REPLICATION_FACTOR = 1;
 }

@@ -1,5 +1,25 @@
 // The read side plugs in here: projections into PostgreSQL, search, duplicate candidates, analyst views and the
 // Kafka relay. Its modules may inject what CustomersInfrastructureModule exports (infrastructure/index.ts).
-import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
+import { Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
+import { DuplicateCandidatesController } from './duplicate-candidates/duplicate-candidates.controller';
+import { GetCustomerController } from './get-customer/get-customer.controller';
+import { CustomersRelay } from './integration/customers-relay';
+import { CustomerProfilesReader } from './read-model/customer-profiles.reader';
+import { CustomerProfilesRunner } from './read-model/customer-profiles.runner';
+import { SearchCustomersController } from './search-customers/search-customers.controller';
 
-export const ReadSideModules: Array<Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference> = [];
+/** The customer_profiles read model (projection, analysts' views) and the queries over it. */
+@Module({
+  controllers: [GetCustomerController, SearchCustomersController, DuplicateCandidatesController],
+  providers: [CustomerProfilesRunner, CustomerProfilesReader],
+})
+export class CustomerProfilesModule {}
+
+/** Integration events on Kafka. */
+@Module({ providers: [CustomersRelay] })
+export class CustomersIntegrationModule {}
+
+export const ReadSideModules: Array<Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference> = [
+  CustomerProfilesModule,
+  CustomersIntegrationModule,
+];

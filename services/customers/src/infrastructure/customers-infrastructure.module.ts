@@ -28,7 +28,7 @@ async function createPool(config: CustomersConfig, registry: Registry): Promise<
   try {
     let store: EventStore;
     if (config.EVENT_STORE === 'postgres') {
-      const postgres = new PostgresEventStore({ pool, metricsRegistry: registry });
+      const postgres = new PostgresEventStore({ pool, metricsRegistry: registry, polling: { maxDelayMs: config.EVENT_STORE_POLL_MAX_DELAY_MS } });
       await postgres.migrate();
       store = postgres;
     } else {

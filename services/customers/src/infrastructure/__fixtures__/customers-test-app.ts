@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { EventStore, RecordedEvent } from '@crm/event-store';
 import { createServiceApp } from '@crm/platform';
-import { createTestDatabase, testInfra, type TestDatabase } from '@crm/testing';
+import { createTestDatabase, deleteTopicsWithPrefix, testInfra, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { AppModule } from '../../app.module';
@@ -17,11 +17,14 @@ export interface CustomersTestApp {
   app: INestApplication;
   http: ReturnType<INestApplication['getHttpServer']>;
   db: TestDatabase;
+  /** Prefix of the Kafka topics this app publishes to (its own, deleted on close). */
+  topicPrefix: string;
   close(): Promise<void>;
 }
 
 export async function startCustomersApp(label: string, env: Record<string, string> = {}): Promise<CustomersTestApp> {
   const db = await createTestDatabase(label);
+  const topicPrefix = env['KAFKA_TOPIC_PREFIX'] ?? uniqueTopicPrefix(label);
   try {
     // Connected at once: another jest run's clean-up drops test databases that have no recent connection.
     await db.pool.query('SELECT 1');
@@ -35,6 +38,7 @@ export async function startCustomersApp(label: string, env: Record<string, strin
         DEFAULT_PHONE_REGION: 'DE',
         PORT: '0',
         LOG_LEVEL: process.env['CUSTOMERS_TEST_LOG_LEVEL'] ?? 'silent',
+        KAFKA_TOPIC_PREFIX: topicPrefix,
         ...env,
       },
       openApi: false,
@@ -43,9 +47,11 @@ export async function startCustomersApp(label: string, env: Record<string, strin
       app,
       http: app.getHttpServer(),
       db,
+      topicPrefix,
       async close() {
         await app.close();
         await db.drop();
+        await deleteTopicsWithPrefix(topicPrefix);
       },
     };
   } catch (error) {

@@ -1,0 +1,104 @@
+// The query string of GET /customers, validated like a body: unknown parameters, wrong types and values out of
+// range answer 400 naming the parameter. Repeatable parameters (`tag`, `status`, `consent`) may be given once
+// or several times.
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { isIsoTime } from '@crm/event-store';
+import { CONSENT_CHANNELS, type ConsentChannel } from '../domain';
+import { LIMITS, TAG_PATTERN, Trim } from '../infrastructure/http/validation';
+import { PROFILE_STATUSES, type ProfileStatus } from '../read-model/customer-profile.row';
+
+export const MAX_LIMIT = 100;
+export const DEFAULT_LIMIT = 20;
+
+/** `a` or `a&a` → an array; anything else is left to the validators. */
+const Repeatable = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value));
+
+/** YYYY-MM-DD (midnight UTC) or an ISO-8601 date-time with a zone. */
+function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must be a date (YYYY-MM-DD) or an ISO-8601 date-time with a zone', ...options },
+      validator: { validate: (value: unknown) => isInstant(value) },
+    });
+}
+
+export function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  return isIsoTime(value);
+}
+
+export class SearchCustomersQuery {
+  @ApiPropertyOptional({ description: 'Text in the name, an email, a phone (any format) or the company; case-insensitive', maxLength: 200 })
+  @IsOptional()
+  @Trim()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @IsString()
+  q?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Repeatable: customers with every one of these tags' })
+  @IsOptional()
+  @Repeatable()
+  @Matches(TAG_PATTERN, { each: true, message: 'each tag must be letters, digits and _.:-, starting with a letter or digit' })
+  @MaxLength(LIMITS.tag, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(10)
+  @IsArray()
+  tag?: string[];
+
+  @ApiPropertyOptional({ enum: CONSENT_CHANNELS, isArray: true, description: 'Repeatable: customers whose consent for the channel is granted' })
+  @IsOptional()
+  @Repeatable()
+  @IsIn(CONSENT_CHANNELS, { each: true })
+  @ArrayMaxSize(CONSENT_CHANNELS.length)
+  @IsArray()
+  consent?: ConsentChannel[];
+
+  @ApiPropertyOptional({ enum: PROFILE_STATUSES, isArray: true, description: 'Repeatable; default active and inactive' })
+  @IsOptional()
+  @Repeatable()
+  @IsIn(PROFILE_STATUSES, { each: true })
+  @ArrayMaxSize(PROFILE_STATUSES.length)
+  @IsArray()
+  status?: ProfileStatus[];
+
+  @ApiPropertyOptional({ description: 'Registered at or after (inclusive)' }) @IsOptional() @IsInstant() createdFrom?: string;
+  @ApiPropertyOptional({ description: 'Registered before (exclusive)' }) @IsOptional() @IsInstant() createdTo?: string;
+  @ApiPropertyOptional({ description: 'Last purchase at or after (inclusive)' }) @IsOptional() @IsInstant() lastPurchaseFrom?: string;
+  @ApiPropertyOptional({ description: 'Last purchase before (exclusive)' }) @IsOptional() @IsInstant() lastPurchaseTo?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @Max(MAX_LIMIT)
+  @Min(1)
+  @IsInt()
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor returned by this API' })
+  @MaxLength(300)
+  @IsString()
+  cursor?: string;
+}
