@@ -6,4 +6,5 @@ export * from './upcasting';
 export * from './command';
 export * from './postgres';
 export * from './stream-metadata';
+export * from './delegating-event-store';
 export * from './eventstoredb';

@@ -4,30 +4,30 @@
 import type {
   AppendOptions,
   AppendResult,
-  DeleteResult,
   EventData,
   EventStore,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
-  StreamMetadata,
-  StreamMetadataResult,
   SubscribeToAllOptions,
   SubscribeToStreamOptions,
   Subscription,
   SubscriptionHandlers,
 } from '@crm/event-store';
+import { DelegatingEventStore } from '@crm/event-store';
 import type { CustomerEventCodec } from './customer-event-codec';
 import { isCustomerStream } from './customer-streams';
 
-export class EncryptingEventStore implements EventStore {
+export class EncryptingEventStore extends DelegatingEventStore {
   constructor(
     /** The store as it is: ciphertext in customer events. */
-    readonly inner: EventStore,
+    inner: EventStore,
     readonly codec: CustomerEventCodec,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  async appendToStream(stream: string, events: EventData | EventData[], options?: AppendOptions): Promise<AppendResult> {
+  override async appendToStream(stream: string, events: EventData | EventData[], options?: AppendOptions): Promise<AppendResult> {
     if (!isCustomerStream(stream)) return this.inner.appendToStream(stream, events, options);
     const list = Array.isArray(events) ? events : [events];
     // Sequentially: the first event of a new customer creates its key, the next ones find it cached.
@@ -36,41 +36,26 @@ export class EncryptingEventStore implements EventStore {
     return this.inner.appendToStream(stream, encoded, options);
   }
 
-  async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
+  override async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
     for await (const event of this.inner.readStream(stream, options)) yield await this.decoded(event);
   }
 
-  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+  override async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     for await (const event of this.inner.readAll(options)) yield await this.decoded(event);
   }
 
-  subscribeToStream(stream: string, handlers: SubscriptionHandlers, options?: SubscribeToStreamOptions): Subscription {
+  override subscribeToStream(stream: string, handlers: SubscriptionHandlers, options?: SubscribeToStreamOptions): Subscription {
     return this.inner.subscribeToStream(stream, this.decoding(handlers), options);
   }
 
-  subscribeToAll(handlers: SubscriptionHandlers, options?: SubscribeToAllOptions): Subscription {
+  override subscribeToAll(handlers: SubscriptionHandlers, options?: SubscribeToAllOptions): Subscription {
     return this.inner.subscribeToAll(this.decoding(handlers), options);
   }
 
-  deleteStream(stream: string, options?: AppendOptions): Promise<DeleteResult> {
-    return this.inner.deleteStream(stream, options);
-  }
 
-  tombstoneStream(stream: string, options?: AppendOptions): Promise<DeleteResult> {
-    return this.inner.tombstoneStream(stream, options);
-  }
 
-  setStreamMetadata(stream: string, metadata: StreamMetadata, options?: AppendOptions): Promise<AppendResult> {
-    return this.inner.setStreamMetadata(stream, metadata, options);
-  }
 
-  getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
-    return this.inner.getStreamMetadata(stream);
-  }
 
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 
   /** A recorded event with its customer data decrypted (or left out after erasure). */
   async decoded(event: RecordedEvent): Promise<RecordedEvent> {

@@ -6,22 +6,13 @@
 // just before the event's own, so that a checkpoint taken between them replays the event rather than skip one.
 // An event the relay must not publish is delivered as it is, and the relay's mapper leaves it out.
 import type {
-  AppendOptions,
-  AppendResult,
-  DeleteResult,
-  EventData,
   EventStore,
-  ReadAllOptions,
-  ReadStreamOptions,
   RecordedEvent,
-  StreamMetadata,
-  StreamMetadataResult,
   SubscribeToAllOptions,
-  SubscribeToStreamOptions,
   Subscription,
   SubscriptionHandlers,
 } from '@crm/event-store';
-import { CRM_ID_NAMESPACE, uuidv5 } from '@crm/event-store';
+import { CRM_ID_NAMESPACE, DelegatingEventStore, uuidv5 } from '@crm/event-store';
 import { evolve, initialState, type CustomerEvent, type CustomerState } from '../domain';
 import { LruCache } from '../infrastructure/crypto/lru-cache';
 import { customerIdOf, customerStream, DataKeyMissingError, isCustomerEventType, isCustomerStream, type DataKeySource } from '../infrastructure';
@@ -36,19 +27,20 @@ export interface IntegrationFeedOptions {
 
 type Cached = { revision: bigint; state: CustomerState };
 
-export class CustomerIntegrationFeed implements EventStore {
+export class CustomerIntegrationFeed extends DelegatingEventStore {
   private readonly states: LruCache<string, Cached>;
 
   constructor(
-    /** The decrypting store (CUSTOMER_EVENT_STORE). */
+    /** The decrypting store (CUSTOMER_EVENT_STORE); every call but subscribeToAll and close goes to it. */
     private readonly store: EventStore,
     private readonly keys: DataKeySource,
     private readonly options: IntegrationFeedOptions = {},
   ) {
+    super(store);
     this.states = new LruCache(options.cacheSize ?? 10_000);
   }
 
-  subscribeToAll(handlers: SubscriptionHandlers, options?: SubscribeToAllOptions): Subscription {
+  override subscribeToAll(handlers: SubscriptionHandlers, options?: SubscribeToAllOptions): Subscription {
     return this.store.subscribeToAll(
       {
         ...handlers,
@@ -107,32 +99,7 @@ export class CustomerIntegrationFeed implements EventStore {
     return state;
   }
 
-  // ---- everything else is the decrypting store's ----
-  appendToStream(stream: string, events: EventData | EventData[], options?: AppendOptions): Promise<AppendResult> {
-    return this.store.appendToStream(stream, events, options);
-  }
-  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
-    return this.store.readStream(stream, options);
-  }
-  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
-    return this.store.readAll(options);
-  }
-  subscribeToStream(stream: string, handlers: SubscriptionHandlers, options?: SubscribeToStreamOptions): Subscription {
-    return this.store.subscribeToStream(stream, handlers, options);
-  }
-  deleteStream(stream: string, options?: AppendOptions): Promise<DeleteResult> {
-    return this.store.deleteStream(stream, options);
-  }
-  tombstoneStream(stream: string, options?: AppendOptions): Promise<DeleteResult> {
-    return this.store.tombstoneStream(stream, options);
-  }
-  setStreamMetadata(stream: string, metadata: StreamMetadata, options?: AppendOptions): Promise<AppendResult> {
-    return this.store.setStreamMetadata(stream, metadata, options);
-  }
-  getStreamMetadata(stream: string): Promise<StreamMetadataResult> {
-    return this.store.getStreamMetadata(stream);
-  }
-  close(): Promise<void> {
+  override close(): Promise<void> {
     return Promise.resolve(); // the store is the infrastructure's to close
   }
 }

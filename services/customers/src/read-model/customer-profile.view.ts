@@ -1,5 +1,5 @@
 // A customer_profiles row as the query API answers it, and the columns to select for that.
-import type { ConsentColumn, ProfileStatus } from './customer-profile.row';
+import type { ConsentColumn, ProfileRow, ProfileStatus } from './customer-profile.row';
 
 export const PROFILE_VIEW = 'customers.customer_profiles';
 
@@ -8,31 +8,15 @@ export const PROFILE_SELECT = `customer_id, status, display_name, given_name, fa
   country, tags, consents, purchase_count, purchase_totals, last_purchase_at, merged_into, created_at, updated_at, erased_at,
   revision::text AS revision, to_json(created_at)#>>'{}' AS created_key`;
 
-export interface SelectedRow {
-  customer_id: string;
-  status: ProfileStatus;
-  display_name: string | null;
-  given_name: string | null;
-  family_name: string | null;
-  primary_email: string | null;
-  emails: string[] | null;
-  phones: string[] | null;
-  company: string | null;
-  city: string | null;
-  country: string | null;
-  tags: string[];
-  consents: ConsentColumn;
-  purchase_count: number;
-  purchase_totals: { [currency: string]: string };
+/** A selected row: the written row without `state` and `search_text`, times as pg returns them. */
+export type SelectedRow = Omit<ProfileRow, 'state' | 'search_text' | 'last_purchase_at' | 'created_at' | 'updated_at' | 'erased_at'> & {
   last_purchase_at: Date | null;
-  merged_into: string | null;
   created_at: Date;
   updated_at: Date;
   erased_at: Date | null;
-  revision: string;
   /** created_at with microseconds, as PostgreSQL writes it. */
   created_key: string;
-}
+};
 
 export interface CustomerProfileView {
   customerId: string;
