@@ -275,6 +275,58 @@ describe('handleCommand', () => {
     expect(again).toMatchObject({ nextExpectedRevision: 1n, newState: { status: 'registered' } });
   });
 
+  describe('with startsStream', () => {
+    /** Counts the store's stream reads, to see which path answered. */
+    function counting(inner: EventStore): { store: EventStore; reads: () => number } {
+      let reads = 0;
+      const wrapped = new Proxy(inner, {
+        get(target, property) {
+          const value = Reflect.get(target, property) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (property === 'readStream') reads += 1;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      return { store: wrapped, reads: () => reads };
+    }
+
+    it('given no stream, when the command starts one, then it is appended without reading the stream first', async () => {
+      const stream = newStream();
+      const { store: counted, reads } = counting(store);
+      const result = await handleCommand(counted, stream, customer, register, { ...options(), startsStream: true });
+      expect(reads()).toBe(0);
+      expect(result).toMatchObject({ nextExpectedRevision: 0n, alreadyHandled: false, newState: { status: 'registered' } });
+      expect((await readAll(stream)).map((e) => e.type)).toEqual(['CustomerRegistered']);
+    });
+
+    it('given an existing stream, when the command would start it, then the usual path reads, decides and refuses', async () => {
+      const stream = newStream();
+      await handleCommand(store, stream, customer, register, options());
+      const { store: counted, reads } = counting(store);
+      await expect(handleCommand(counted, stream, customer, register, { ...options(), startsStream: true })).rejects.toBeInstanceOf(CustomerAlreadyRegistered);
+      expect(reads()).toBe(1);
+      expect(await readAll(stream)).toHaveLength(1);
+    });
+
+    it('given a command retried with its command id, then it gets the same revision and nothing is appended twice', async () => {
+      const stream = newStream();
+      const metadata = envelope();
+      const first = await handleCommand(store, stream, customer, register, { metadata, upcasters, startsStream: true });
+      const again = await handleCommand(store, stream, customer, register, { metadata, upcasters, startsStream: true });
+      expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+      expect(again.newState).toEqual(first.newState);
+      expect(await readAll(stream)).toHaveLength(1);
+    });
+
+    it('given a command the initial state refuses, then the usual path answers with the domain error', async () => {
+      const { store: counted, reads } = counting(store);
+      await expect(handleCommand(counted, newStream(), customer, note('x'), { ...options(), startsStream: true })).rejects.toBeInstanceOf(CustomerNotFound);
+      expect(reads()).toBe(1);
+    });
+  });
+
   it('reads a missing stream as the initial state at no_stream', async () => {
     await expect(readAggregate(store, newStream(), customer.evolve, customer.initialState)).resolves.toEqual({ state: { status: 'unknown' }, revision: 'no_stream' });
   });

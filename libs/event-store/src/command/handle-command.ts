@@ -31,6 +31,14 @@ export interface HandleCommandOptions {
   retryOnConflict?: RetryOnConflict;
   /** Applied to stored events while folding; also sets the schemaVersion of new events. */
   upcasters?: UpcasterRegistry;
+  /**
+   * The command normally starts its stream (registering, capturing): decide on the initial state and append
+   * with no_stream without reading first, saving a round trip. When the stream exists after all (a retry, a
+   * duplicate id), or the decision on the initial state is empty or refused, the usual read-fold-decide path
+   * answers. A retry whose events are found at the start of the stream is answered by the store's idempotency
+   * instead, so it reports alreadyHandled false.
+   */
+  startsStream?: boolean;
 }
 
 export interface CommandResult<E extends Event, S> {
@@ -56,6 +64,10 @@ export async function handleCommand<C extends Command, E extends Event, S>(
   options: HandleCommandOptions,
 ): Promise<CommandResult<E, S>> {
   buildMetadata(options.metadata); // a bad envelope fails before any I/O
+  if (options.startsStream === true) {
+    const started = await attemptNewStream(store, streamName, decider, command, options);
+    if (started !== undefined) return started;
+  }
   const maxRetries = options.retryOnConflict?.maxRetries ?? 0;
   for (let attempt = 0; ; attempt += 1) {
     const outcome = await attemptOnce(store, streamName, decider, command, options);
@@ -131,6 +143,36 @@ async function attemptOnce<C extends Command, E extends Event, S>(
     };
   } catch (error) {
     if (error instanceof WrongExpectedVersionError) return { conflict: error };
+    throw error;
+  }
+}
+
+/** The optimistic path of `startsStream`; undefined when the usual path must answer. */
+async function attemptNewStream<C extends Command, E extends Event, S>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<C, E, S>,
+  command: C,
+  options: HandleCommandOptions,
+): Promise<CommandResult<E, S> | undefined> {
+  if (options.expectedRevision !== undefined && !satisfies(options.expectedRevision, 'no_stream')) return undefined;
+  const initial = decider.initialState();
+  let newEvents: readonly E[];
+  try {
+    newEvents = decider.decide(command, initial);
+  } catch {
+    return undefined; // perhaps refused only because the stream is not really new: let the usual path decide
+  }
+  if (newEvents.length === 0) return undefined;
+  const eventData = newEvents.map((event, index) =>
+    toEventData(event, eventIdFor(options.metadata.commandId, index), buildMetadata(options.metadata, currentSchemaVersion(options.upcasters, event.type))),
+  );
+  try {
+    const appended = await store.appendToStream(streamName, eventData, { expectedRevision: 'no_stream' });
+    const newState = newEvents.reduce((state: S, event) => decider.evolve(state, event), initial);
+    return { newEvents, newState, nextExpectedRevision: appended.nextExpectedRevision, position: appended.position, alreadyHandled: false };
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) return undefined;
     throw error;
   }
 }

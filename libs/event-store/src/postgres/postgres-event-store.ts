@@ -24,6 +24,7 @@ import type {
   Subscription,
   SubscriptionHandlers,
 } from '../types';
+import { GroupCommitter, type GroupCommitOptions, type PendingAppend } from './group-commit';
 import { createEventStoreMetrics, type AppendOutcome, type EventStoreMetrics } from './metrics';
 import { DEFAULT_SCHEMA, migrateEventStore, type MigrateResult } from './migrate';
 import { positionOf, queriesFor, single, toRecordedEvent, type EventRow, type Queries, type StatusRow, type StreamPageRow } from './queries';
@@ -49,6 +50,11 @@ export interface PostgresEventStoreOptions {
   statementTimeoutMs?: number;
   /** An idle open transaction holds back every $all reader: end it after this long. Default 60 s. */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * appendToStream calls that overlap are written together, one statement and transaction per batch (see
+   * group-commit.ts). Default on, 2 statements in flight, 100 appends per batch; `false` writes each alone.
+   */
+  groupCommit?: GroupCommitOptions | false;
 }
 
 /** A query runner: the pool, or a client inside the caller's transaction. */
@@ -68,6 +74,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly polling: { minDelayMs: number; maxDelayMs: number };
   private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly groupCommitter: GroupCommitter | undefined;
   private closed = false;
 
   /** Creates the store and applies its migrations. */
@@ -113,6 +120,10 @@ export class PostgresEventStore implements EventStore {
     this.appendStatementName = `event_store_append_${createHash('sha1').update(this.sql.append).digest('hex').slice(0, 16)}`;
     this.metrics = createEventStoreMetrics(this.pool, options.metricsRegistry);
     this.pageSize = options.pageSize ?? 1000;
+    this.groupCommitter =
+      options.groupCommit === false
+        ? undefined
+        : new GroupCommitter({ one: (append) => this.writeOne(this.pool, append), many: (appends) => this.writeMany(appends) }, options.groupCommit);
     this.polling = { minDelayMs: options.polling?.minDelayMs ?? 10, maxDelayMs: options.polling?.maxDelayMs ?? 250 };
   }
 
@@ -121,7 +132,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   appendToStream(stream: string, events: EventData | EventData[], options: AppendOptions = {}): Promise<AppendResult> {
-    return this.append(this.pool, stream, events, options.expectedRevision ?? 'any');
+    const committer = this.groupCommitter;
+    return this.append(committer ? (append) => committer.submit(append) : (append) => this.writeOne(this.pool, append), stream, events, options.expectedRevision ?? 'any');
   }
 
   /**
@@ -130,7 +142,7 @@ export class PostgresEventStore implements EventStore {
    * aborting the transaction.
    */
   appendInTransaction(client: ClientBase, stream: string, events: EventData | EventData[], options: AppendOptions = {}): Promise<AppendResult> {
-    return this.append(client, stream, events, options.expectedRevision ?? 'any');
+    return this.append((append) => this.writeOne(client, append), stream, events, options.expectedRevision ?? 'any');
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -212,7 +224,7 @@ export class PostgresEventStore implements EventStore {
   async setStreamMetadata(stream: string, metadata: StreamMetadata, options: AppendOptions = {}): Promise<AppendResult> {
     const event: EventData = { id: randomUUID(), type: '$metadata', data: metadataToJson(metadata), metadata: {} };
     try {
-      return await this.append(this.pool, metastreamOf(stream), event, options.expectedRevision ?? 'any');
+      return await this.append((append) => this.writeOne(this.pool, append), metastreamOf(stream), event, options.expectedRevision ?? 'any');
     } catch (error) {
       if (error instanceof StreamDeletedError) throw new StreamDeletedError(stream);
       throw error;
@@ -246,20 +258,33 @@ export class PostgresEventStore implements EventStore {
     if (this.ownsPool) await this.pool.end();
   }
 
-  private async append(db: Queryable, stream: string, input: EventData | EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async append(write: (append: PendingAppend) => Promise<StatusRow>, stream: string, input: EventData | EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     const events = Array.isArray(input) ? input : [input];
     if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
     const payload = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {} })));
     const started = performance.now();
     let outcome: AppendOutcome = 'error';
     try {
-      const { rows } = await db.query<StatusRow>({ name: this.appendStatementName, text: this.sql.append, values: [stream, encodeExpected(expected), payload] });
-      const row = single(rows);
+      const row = await write({ stream, expected: encodeExpected(expected), events: payload });
       outcome = row.status;
       return resultOf(row, stream, expected);
     } finally {
       this.metrics.observeAppend(outcome, events.length, (performance.now() - started) / 1000);
     }
+  }
+
+  private async writeOne(db: Queryable, { stream, expected, events }: PendingAppend): Promise<StatusRow> {
+    const { rows } = await db.query<StatusRow>({ name: this.appendStatementName, text: this.sql.append, values: [stream, expected.toString(), events] });
+    return single(rows);
+  }
+
+  private async writeMany(appends: readonly PendingAppend[]): Promise<StatusRow[]> {
+    const { rows } = await this.pool.query<StatusRow>({
+      name: `${this.appendStatementName}_batch`,
+      text: this.sql.appendBatch,
+      values: [appends.map((a) => a.stream), appends.map((a) => a.expected.toString()), appends.map((a) => a.events)],
+    });
+    return rows;
   }
 
   private async delete(stream: string, expected: ExpectedRevision, hard: boolean): Promise<DeleteResult> {

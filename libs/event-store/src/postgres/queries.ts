@@ -67,6 +67,12 @@ export function queriesFor(schema: string) {
   const NOT_BEFORE_START = `($4::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(transaction_id, $4::pg_snapshot))`;
   return {
     append: `SELECT status, revision::text, commit_position::text, prepare_position::text FROM ${s}.append_to_stream($1, $2, $3)`,
+    // Several appends in one statement and transaction, in the order given (the lateral call runs once per row
+    // of the ordinal scan, in order).
+    appendBatch: `SELECT r.status, r.revision::text, r.commit_position::text, r.prepare_position::text
+      FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS b(stream, expected, events, ord)
+      CROSS JOIN LATERAL ${s}.append_to_stream(b.stream, b.expected, b.events) AS r
+     ORDER BY b.ord`,
     deleteStream: `SELECT status, revision::text, commit_position::text, prepare_position::text FROM ${s}.delete_stream($1, $2, $3)`,
     streamForwards: streamPage('ASC'),
     streamBackwards: streamPage('DESC'),

@@ -174,6 +174,10 @@ describe('a service created with createServiceApp', () => {
           expect.objectContaining({ context: 'HttpRequest', msg: 'request completed' }),
         ]),
       );
+      // The request line names the request and leaves the headers (tokens, cookies) out.
+      const requestLine = lines.find((l) => l['context'] === 'HttpRequest');
+      expect(requestLine).toMatchObject({ req: { method: 'POST', url: '/customers' }, res: { statusCode: 201 } });
+      expect(requestLine?.['req']).not.toHaveProperty('headers');
     });
 
     it('replaces an invalid correlation id with a uuid', async () => {

@@ -28,6 +28,9 @@ export function correlationIdOf(req: unknown): string | undefined {
   return (req as HttpRequest | undefined)?.correlationId;
 }
 
+/** What a request line records of the request: not its headers (tokens, cookies), and cheap to write. */
+const requestFields = (req: HttpRequest): object => ({ method: req.method, url: req.url });
+
 /** One line per finished request; probes and scrapes are left out. */
 export function requestLogging(loggers: PlatformLogger): Middleware {
   const withId = (req: IncomingMessage, fields: object) => ({ ...fields, correlationId: correlationIdOf(req) });
@@ -35,6 +38,8 @@ export function requestLogging(loggers: PlatformLogger): Middleware {
     logger: loggers.forContext('HttpRequest'),
     genReqId: (req) => correlationIdOf(req) ?? resolveCorrelationId(undefined),
     autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
+    wrapSerializers: false,
+    serializers: { req: (req: HttpRequest) => requestFields(req), res: (res: ServerResponse) => ({ statusCode: res.statusCode }) },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessObject: (req, _res, fields) => withId(req, fields),
     // The exception filter logs the error with its stack; this line only records the request.
