@@ -8,3 +8,5 @@ export * from './postgres';
 export * from './stream-metadata';
 export * from './delegating-event-store';
 export * from './eventstoredb';
+export * from './crypto-shredding';
+export * from './batching/micro-batcher';

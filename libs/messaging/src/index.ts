@@ -13,6 +13,8 @@ export { NonRetriableError, PoisonMessageError } from './consumer/errors';
 export { DlqHeader } from './dead-letters/dead-letter-headers';
 export { replayDeadLetters, type ReplayDeadLettersOptions, type ReplayResult } from './dead-letters/replay';
 export { EventRelay, type EventRelayOptions } from './relay/event-relay';
+export { SupervisedRelay, WatchedPublisher, type RelayReadiness, type SupervisedRelayOptions } from './relay/supervised-relay';
+export { contractMapper, ContractViolationError, topicSpecOf, type ContractMapperOptions, type TopicPlacement } from './relay/contract-publishing';
 export { aggregateIdOf, toOutgoingMessage, type EventMapper, type IntegrationMessage } from './relay/envelope';
 export { LeaseLostError, type LeaseSettings } from './relay/lease';
 export { KafkaEventTransport, type KafkaEventTransportOptions } from './nest/kafka-event-transport';

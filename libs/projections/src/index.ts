@@ -33,4 +33,13 @@ export { rebuildProjection, type RebuildOptions, type RebuildResult } from './re
 export { projectionStatus, type ProjectionStatus, type StatusOptions, type VersionLag } from './status';
 export { createProjectionHandler, fromConsumedEvent, type ConsumedEventLike, type ProjectionHandler } from './consumer-feed';
 export type { BatchContext, BatchingOptions } from './version-runner';
+export {
+  analystAccessStatements,
+  commentStatements,
+  installAnalystAccess,
+  sqlLiteral,
+  type AnalystAccess,
+  type AnalystView,
+  type DocumentedColumn,
+} from './analyst-access';
 export { ProjectionsModule, ProjectionsService, PROJECTIONS_OPTIONS, type ProjectionsModuleOptions, type ProjectionsModuleAsyncOptions } from './nest/projections.module';

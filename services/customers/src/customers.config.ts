@@ -1,7 +1,7 @@
 // The customers service's environment, validated at boot (see BaseServiceConfig for the shared variables).
-import { BaseServiceConfig } from '@crm/platform';
+import { BaseServiceConfig, BooleanFlag } from '@crm/platform';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 export const EVENT_STORES = ['postgres', 'eventstoredb'] as const;
 export type EventStoreKind = (typeof EVENT_STORES)[number];
@@ -75,4 +75,15 @@ export class CustomersConfig extends BaseServiceConfig {
   @Max(10)
   @IsInt()
   KAFKA_REPLICATION_FACTOR = 1;
+
+  /** Consume lead.converted from crm.sales.v1 and register or link the customer (issue 6). */
+  @BooleanFlag()
+  @IsBoolean()
+  LEAD_CONVERSIONS_ENABLED = true;
+
+  /** The lead-conversion consumer group; default `${KAFKA_TOPIC_PREFIX}${SERVICE_NAME}.lead-conversions`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: '$property may hold only letters, digits and ._- (at most 200)' })
+  @IsString()
+  LEAD_CONVERSIONS_GROUP_ID?: string;
 }

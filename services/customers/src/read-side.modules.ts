@@ -1,6 +1,8 @@
-// The read side plugs in here: projections into PostgreSQL, search, duplicate candidates, analyst views and the
-// Kafka relay. Its modules may inject what CustomersInfrastructureModule exports (infrastructure/index.ts).
+// The read side plugs in here: projections into PostgreSQL, search, duplicate candidates, analyst views, the
+// Kafka relay, and the consumer of sales' lead conversions. Its modules may inject what
+// CustomersInfrastructureModule exports (infrastructure/index.ts).
 import { Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
+import { LeadConversionsModule } from './convert-lead/convert-lead.module';
 import { DuplicateCandidatesController } from './duplicate-candidates/duplicate-candidates.controller';
 import { GetCustomerController } from './get-customer/get-customer.controller';
 import { CustomersRelay } from './integration/customers-relay';
@@ -22,4 +24,5 @@ export class CustomersIntegrationModule {}
 export const ReadSideModules: Array<Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference> = [
   CustomerProfilesModule,
   CustomersIntegrationModule,
+  LeadConversionsModule,
 ];

@@ -4,10 +4,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { StreamNotFoundError, type EventStore } from '@crm/event-store';
+import { IsIsoDateTime } from '@crm/platform';
 import { CustomerNotFoundError, evolve, initialState, type CustomerEvent, type CustomerState } from '../domain';
 import { customerStream } from '../infrastructure/customer-streams';
 import { CustomerIdParams } from '../infrastructure/http/params';
-import { IsIsoDateTime } from '../infrastructure/http/validation';
 import { CUSTOMER_EVENT_STORE } from '../infrastructure/tokens';
 
 export class AsOfQuery {

@@ -1,11 +1,10 @@
 // PUT /customers/:id/address (body: the address) and DELETE /customers/:id/address → 200 { customerId, revision }.
 import { Body, Controller, Delete, Param, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Command, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import type { ChangeAddress, PostalAddress } from '../domain';
 import { CustomerCommands } from '../infrastructure/customer-commands';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
 import { AddressDto } from '../infrastructure/http/profile.dto';
 import { address } from '../infrastructure/http/profile-mapping';

@@ -2,13 +2,12 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Command, Trim, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import type { DeactivateCustomer } from '../domain';
 import { CustomerCommands } from '../infrastructure/customer-commands';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
-import { LIMITS, Trim } from '../infrastructure/http/validation';
+import { LIMITS } from '../infrastructure/http/validation';
 
 export class DeactivateCustomerDto {
   @ApiPropertyOptional({ maxLength: LIMITS.reason, description: 'Free text; stored encrypted as personal data' })

@@ -19,7 +19,8 @@ type Id = { customerId: string; at: string };
 /** The merged customer (A) as it was when it was marked merged: what the survivor absorbs. See `mergeSnapshotOf`. */
 export type MergeSnapshot = { customerId: string; profile: CustomerProfile; consents: Consents; orders: Orders };
 
-export type RegisterCustomer = Command<'RegisterCustomer', Id & CustomerProfile>;
+/** `leadId`: the sales lead whose conversion registers this customer (not personal: an id). */
+export type RegisterCustomer = Command<'RegisterCustomer', Id & CustomerProfile & { leadId?: string }>;
 /** Only the given fields change; `null` clears an optional one. */
 export type UpdateContactDetails = Command<'UpdateContactDetails', Id & ContactDetailsPatch>;
 export type ChangeAddress = Command<'ChangeAddress', Id & { address: PostalAddress | null }>;
@@ -43,6 +44,8 @@ export type Unmerge = Command<'Unmerge', Id>;
 export type RevertMerge = Command<'RevertMerge', Id & { mergedId: string }>;
 /** `requestedBy` is the operator's principal id, never the data subject's contact data. */
 export type EraseCustomer = Command<'EraseCustomer', Id & { reason: ErasureReason; requestedBy?: string }>;
+/** A converted lead whose contact data matched this customer: the lead is linked here instead of registering anew. */
+export type LinkLead = Command<'LinkLead', Id & { leadId: string }>;
 
 export type CustomerCommand =
   | RegisterCustomer
@@ -59,6 +62,7 @@ export type CustomerCommand =
   | AbsorbMerge
   | Unmerge
   | RevertMerge
-  | EraseCustomer;
+  | EraseCustomer
+  | LinkLead;
 
 export type CustomerCommandType = CustomerCommand['type'];

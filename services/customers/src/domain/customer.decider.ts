@@ -20,7 +20,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       if (state.status !== 'new') throw new CustomerAlreadyRegisteredError(customerId);
       const profile = profileOf({ ...command.data, tags: uniqueTags(command.data.tags) });
       checkProfile(customerId, profile, at);
-      return [{ type: 'CustomerRegistered', data: { customerId, ...profile, registeredAt: at } }];
+      const { leadId } = command.data;
+      return [{ type: 'CustomerRegistered', data: { customerId, ...profile, registeredAt: at, ...(leadId === undefined ? {} : { leadId }) } }];
     }
 
     case 'UpdateContactDetails': {
@@ -130,6 +131,15 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       }
       const data = { customerId, reason, linkedCustomerIds, erasedAt: at };
       return [{ type: 'CustomerErased', data: requestedBy === undefined ? data : { ...data, requestedBy } }];
+    }
+
+    // Idempotent by lead: the lead the customer was registered from, or one linked before, links nothing new.
+    // A deactivated customer takes no new business (see crm.customer.deactivated), so it refuses the link.
+    case 'LinkLead': {
+      const { customerId, leadId, at } = command.data;
+      const customer = activeCustomer(state, customerId);
+      if (customer.leadIds?.includes(leadId)) return [];
+      return [{ type: 'CustomerLeadLinked', data: { customerId, leadId, at } }];
     }
 
     default:

@@ -210,7 +210,7 @@ describe('How each status refuses commands', () => {
 
   it.each(
     everyCommand(A)
-      .filter((c) => ['UpdateContactDetails', 'ChangeAddress', 'TagCustomer', 'UntagCustomer', 'GiveConsent', 'AbsorbMerge'].includes(c.type))
+      .filter((c) => ['UpdateContactDetails', 'ChangeAddress', 'TagCustomer', 'UntagCustomer', 'GiveConsent', 'AbsorbMerge', 'LinkLead'].includes(c.type))
       .map((c) => [commandName(c), c] as const),
   )('a deactivated customer refuses %s', (_, command) => {
     spec.given([registered(A), deactivated]).when(command).thenThrows(hasCode('CUSTOMER_INACTIVE'));

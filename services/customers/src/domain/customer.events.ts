@@ -50,7 +50,8 @@ export type ConsentChanges = { [C in ConsentChannel]?: { previous: ConsentRecord
 /** Per consent channel, the record put back (null: the channel had none). */
 export type ConsentsRestored = { [C in ConsentChannel]?: ConsentRecord | null };
 
-export type CustomerRegistered = Event<'CustomerRegistered', Id & CustomerProfile & { registeredAt: string }>;
+/** `leadId`: the sales lead whose conversion registered the customer, when one did. */
+export type CustomerRegistered = Event<'CustomerRegistered', Id & CustomerProfile & { registeredAt: string; leadId?: string }>;
 export type ContactDetailsUpdated = Event<'ContactDetailsUpdated', Id & ContactDetailsPatch & { at: string }>;
 export type AddressChanged = Event<'AddressChanged', Id & { address: PostalAddress | null; at: string }>;
 export type CustomerTagged = Event<'CustomerTagged', Id & { tag: string; at: string }>;
@@ -114,6 +115,9 @@ export type CustomerErased = Event<
   Id & { reason: ErasureReason; requestedBy?: string; linkedCustomerIds: readonly string[]; erasedAt: string }
 >;
 
+/** A converted sales lead belongs to this existing customer (its contact data matched, or sales named the customer). */
+export type CustomerLeadLinked = Event<'CustomerLeadLinked', Id & { leadId: string; at: string }>;
+
 export type CustomerEvent =
   | CustomerRegistered
   | ContactDetailsUpdated
@@ -129,6 +133,7 @@ export type CustomerEvent =
   | CustomerMergeAbsorbed
   | CustomerUnmerged
   | CustomerMergeReverted
-  | CustomerErased;
+  | CustomerErased
+  | CustomerLeadLinked;
 
 export type CustomerEventType = CustomerEvent['type'];

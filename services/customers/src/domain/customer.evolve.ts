@@ -59,6 +59,10 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
       return whenRegistered(state, (c) => evolveMergeReverted(c, event.data));
     case 'CustomerErased':
       return erased(state, event.data);
+    case 'CustomerLeadLinked': {
+      const { leadId } = event.data;
+      return whenRegistered(state, (c) => (c.leadIds?.includes(leadId) ? c : { ...c, leadIds: [...(c.leadIds ?? []), leadId] }));
+    }
     default: {
       // An event type from a newer version of this service: keep the state rather than fail the read.
       const _exhaustive: never = event;
@@ -77,6 +81,7 @@ function registered(data: CustomerRegistered['data']): RegisteredCustomer {
     purchases: NO_PURCHASES,
     consents: {},
     absorbed: {},
+    ...(data.leadId === undefined ? {} : { leadIds: [data.leadId] }),
   };
 }
 

@@ -11,9 +11,9 @@
 // the revert, stay under B's key.
 //
 // Not personal, and left in clear: ids, times, tags, the acquisition source, custom attribute keys and types,
-// consent channels and sources, order ids, amounts and items, erasure reasons, the operator who asked.
+// consent channels and sources, order ids, amounts and items, erasure reasons, the operator who asked, lead ids.
 // A new event type does not compile until it has an entry here.
-import type { EventPayload, JsonData } from '@crm/event-store';
+import { mapPersonalValues, type EventPayload, type JsonData } from '@crm/event-store';
 import type { CustomerEvent, CustomerEventType } from './customer.events';
 
 /** The data property that holds the id of the person whose key encrypts the value. */
@@ -57,6 +57,7 @@ export const PERSONAL_FIELDS: { readonly [T in CustomerEventType]: readonly Pers
   CustomerUnmerged: [],
   CustomerMergeReverted: profilePaths('customerId', 'restored.'),
   CustomerErased: [],
+  CustomerLeadLinked: [],
 };
 
 export type PersonalValueTransform = (value: JsonData, subjectId: string, path: string) => JsonData | undefined;
@@ -66,31 +67,5 @@ export type PersonalValueTransform = (value: JsonData, subjectId: string, path: 
  * it returns undefined: encrypt on write, decrypt on read, drop after erasure. The given event is not changed.
  */
 export function mapPersonalData(event: CustomerEvent, transform: PersonalValueTransform): { type: CustomerEventType; data: EventPayload } {
-  const original = event.data as Record<string, unknown>;
-  let data: unknown = original;
-  for (const { path, subject } of PERSONAL_FIELDS[event.type]) {
-    const subjectId = original[subject];
-    if (typeof subjectId !== 'string') throw new Error(`${event.type} has no ${subject} to encrypt ${path} with`);
-    data = mapAt(data, path.split('.'), (value) => transform(value, subjectId, path));
-  }
-  return { type: event.type, data: data as EventPayload };
-}
-
-// Copies only the objects on the path: the same object may appear at two paths (a merge's value before and
-// after share entries), and each occurrence must be transformed exactly once.
-function mapAt(node: unknown, segments: readonly string[], replace: (value: JsonData) => JsonData | undefined): unknown {
-  if (typeof node !== 'object' || node === null) return node;
-  const copy = (Array.isArray(node) ? [...node] : { ...node }) as Record<string, unknown>;
-  const [head = '', ...rest] = segments;
-  for (const key of head === '*' ? Object.keys(copy) : [head]) {
-    if (!Object.hasOwn(copy, key)) continue;
-    const child = copy[key];
-    if (rest.length > 0) copy[key] = mapAt(child, rest, replace);
-    else if (child !== undefined && child !== null) {
-      const next = replace(child as JsonData);
-      if (next === undefined) delete copy[key];
-      else copy[key] = next;
-    }
-  }
-  return copy;
+  return { type: event.type, data: mapPersonalValues(event, PERSONAL_FIELDS[event.type], transform) as EventPayload };
 }

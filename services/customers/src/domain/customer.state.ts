@@ -23,6 +23,8 @@ export type RegisteredCustomer = {
   /** The merges this customer survived that can still be reverted, by merged customer id. */
   absorbed: { readonly [mergedId: string]: AbsorbedMerge };
   deactivation?: { at: string; reason?: string };
+  /** The converted sales leads this customer came from or was linked to; absent while there are none. */
+  leadIds?: readonly string[];
 };
 export type ActiveCustomer = RegisteredCustomer & { status: 'active' };
 

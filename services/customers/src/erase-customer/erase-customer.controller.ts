@@ -3,10 +3,9 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Command, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import type { ErasureReason } from '../domain';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
 import { EraseCustomerHandler } from './erase-customer.handler';
 

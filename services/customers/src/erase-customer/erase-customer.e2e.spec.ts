@@ -2,8 +2,9 @@
 // purchase totals survive; linked (merged) customers go too; a retry after a crash still destroys the key.
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { stepOf } from '@crm/event-store';
+import type { HttpCommand } from '@crm/platform';
 import { CustomerCommands } from '../infrastructure/customer-commands';
-import { stepOf, type HttpCommand } from '../infrastructure/http/command-envelope';
 import { adaBody, currentState, registerCustomer, startCustomersApp, storedEventText, type CustomersTestApp } from '../infrastructure/__fixtures__/customers-test-app';
 
 let t: CustomersTestApp;

@@ -4,13 +4,11 @@
 // without a key; a retry finds the stream erased, reads the linked ids from its CustomerErased event and
 // destroys whatever keys are left. Every step is idempotent.
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '@crm/event-store';
-import { PlatformLogger, type Logger } from '@crm/platform';
+import { DataKeyring, stepOf, type EventStore } from '@crm/event-store';
+import { PlatformLogger, type HttpCommand, type Logger } from '@crm/platform';
 import { CustomerNotFoundError, type CustomerErased, type ErasureReason } from '../domain';
 import { CustomerCommands, type CustomerCommandResult } from '../infrastructure/customer-commands';
 import { customerStream } from '../infrastructure/customer-streams';
-import { DataKeyring } from '../infrastructure/data-keys';
-import { stepOf, type HttpCommand } from '../infrastructure/http/command-envelope';
 import { STORED_EVENT_STORE } from '../infrastructure/tokens';
 
 export interface ErasureOutcome {

@@ -7,8 +7,9 @@
 // - unknown: 404 CUSTOMER_NOT_FOUND.
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { setETag, type ResponseHeaders } from '@crm/platform';
 import { CustomerNotFoundError } from '../domain';
-import { CustomerIdParams, setETag, type ResponseHeaders } from '../infrastructure';
+import { CustomerIdParams } from '../infrastructure';
 import { profileViewOf, type CustomerProfileView } from '../read-model/customer-profile.view';
 import { CustomerProfilesReader } from '../read-model/customer-profiles.reader';
 

@@ -25,6 +25,8 @@ export class CustomerCommands {
       metadata,
       expectedRevision,
       retryOnConflict: expectedRevision === undefined ? RETRY_ON_CONFLICT : undefined,
+      // A registration starts its stream: append without reading first (the usual path answers a retry).
+      startsStream: command.type === 'RegisterCustomer',
     });
   }
 
@@ -32,6 +34,3 @@ export class CustomerCommands {
     return readAggregate<CustomerEvent, CustomerState>(this.store, customerStream(customerId), evolve, initialState);
   }
 }
-
-/** A stream revision as clients see it (ETag, bodies): a number, -1 for no stream. */
-export const revisionNumber = (revision: bigint | 'no_stream'): number => (revision === 'no_stream' ? -1 : Number(revision));

@@ -4,8 +4,8 @@
 // modules can inject what it exports.
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@crm/event-store';
-import { HealthRegistry, METRICS_REGISTRY, PlatformLogger, type Logger } from '@crm/platform';
+import { DataKeyring, EncryptingEventStore, EventStoreDbEventStore, PostgresEventStore, type EventStore } from '@crm/event-store';
+import { HealthRegistry, MapErrorsInterceptor, METRICS_REGISTRY, PlatformLogger, type Logger } from '@crm/platform';
 import { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { CustomersConfig } from '../customers.config';
@@ -13,10 +13,10 @@ import { masterKeyContactHasher, type ContactHasher } from './contact-index.proj
 import { MasterKey } from './crypto/master-key';
 import { CustomerCommands } from './customer-commands';
 import { CustomerEventCodec } from './customer-event-codec';
-import { DataKeyring } from './data-keys';
+import { isCustomerStream } from './customer-streams';
+import { customerDataKeyring } from './data-keys';
 import { PostgresDuplicateLookup } from './duplicate-lookup';
-import { EncryptingEventStore } from './encrypting-event-store';
-import { CustomerErrorsInterceptor } from './http/customer-errors.interceptor';
+import { toHttpError } from './http/customer-errors.interceptor';
 import { PhoneNormaliser } from './http/profile-mapping';
 import { migrateCustomersSchema } from './migrations';
 import { CONTACT_HASHER, CUSTOMER_EVENT_STORE, CUSTOMERS_POOL, DUPLICATE_LOOKUP, STORED_EVENT_STORE } from './tokens';
@@ -53,13 +53,13 @@ const providers: Provider[] = [
   {
     provide: DataKeyring,
     useFactory: (pool: Pool, masterKey: MasterKey, config: CustomersConfig) =>
-      new DataKeyring(pool, masterKey, { cacheSize: config.DATA_KEY_CACHE_SIZE, cacheTtlMs: config.DATA_KEY_CACHE_TTL_MS }),
+      customerDataKeyring(pool, masterKey, { cacheSize: config.DATA_KEY_CACHE_SIZE, cacheTtlMs: config.DATA_KEY_CACHE_TTL_MS }),
     inject: [CUSTOMERS_POOL, MasterKey, CustomersConfig],
   },
   { provide: CustomerEventCodec, useFactory: (keys: DataKeyring) => new CustomerEventCodec(keys), inject: [DataKeyring] },
   {
     provide: CUSTOMER_EVENT_STORE,
-    useFactory: (store: EventStore, codec: CustomerEventCodec) => new EncryptingEventStore(store, codec),
+    useFactory: (store: EventStore, codec: CustomerEventCodec) => new EncryptingEventStore(store, codec, isCustomerStream),
     inject: [STORED_EVENT_STORE, CustomerEventCodec],
   },
   { provide: CustomerCommands, useFactory: (store: EventStore) => new CustomerCommands(store), inject: [CUSTOMER_EVENT_STORE] },
@@ -122,7 +122,7 @@ class CustomersInfrastructureLifecycle implements OnModuleInit, OnApplicationShu
 
 @Global()
 @Module({
-  providers: [...providers, CustomersInfrastructureLifecycle, { provide: APP_INTERCEPTOR, useClass: CustomerErrorsInterceptor }],
+  providers: [...providers, CustomersInfrastructureLifecycle, { provide: APP_INTERCEPTOR, useValue: new MapErrorsInterceptor(toHttpError) }],
   exports: exported,
 })
 export class CustomersInfrastructureModule {}

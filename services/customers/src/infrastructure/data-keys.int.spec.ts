@@ -1,10 +1,11 @@
-// The key table on real PostgreSQL: keys created once (also under a race), stored wrapped, destroyed for good;
-// and the contact index with its duplicate lookup.
+// The customers' key table on real PostgreSQL (the keyring over customers.data_keys), and the contact index with
+// its duplicate lookup.
+import { DataKeyDestroyedError, DataKeyMissingError } from '@crm/event-store';
 import { createTestDatabase, type TestDatabase } from '@crm/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applyContactIndexChanges, contactIndexChanges, masterKeyContactHasher } from './contact-index.projection';
 import { MasterKey } from './crypto/master-key';
-import { DataKeyDestroyedError, DataKeyMissingError, DataKeyring } from './data-keys';
+import { customerDataKeyring } from './data-keys';
 import { PostgresDuplicateLookup } from './duplicate-lookup';
 import { migrateCustomersSchema } from './migrations';
 
@@ -16,53 +17,20 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-describe('DataKeyring', () => {
-  it('creates a key on first write, stores it wrapped, and gives the same key to every reader', async () => {
+// The keyring itself is tested in @crm/event-store (crypto-shredding); here, the customers' table and column.
+describe('the customers data keys', () => {
+  it('keeps one wrapped key per customer in customers.data_keys, readable by every instance, until erasure', async () => {
     const id = randomUUID();
-    const writer = new DataKeyring(db.pool, masterKey);
-    const key = (await writer.keysForWriting([id])).get(id)!;
+    const key = (await customerDataKeyring(db.pool, masterKey).keysForWriting([id])).get(id)!;
     const { rows } = await db.pool.query<{ wrapped_key: Buffer; key_version: number }>('SELECT wrapped_key, key_version FROM customers.data_keys WHERE customer_id = $1', [id]);
     expect(rows[0]!.key_version).toBe(1);
-    expect(rows[0]!.wrapped_key.includes(key)).toBe(false);
-    expect((await new DataKeyring(db.pool, masterKey, { cacheSize: 0 }).keysForReading([id])).get(id)).toEqual(key);
-    expect((await writer.keysForWriting([id])).get(id)).toEqual(key);
-  });
-
-  it('given writers racing for a new customer, all end up with one key', async () => {
-    const id = randomUUID();
-    const keys = await Promise.all(Array.from({ length: 5 }, () => new DataKeyring(db.pool, masterKey).keysForWriting([id])));
-    expect(new Set(keys.map((k) => k.get(id)!.toString('hex'))).size).toBe(1);
-    expect((await db.pool.query('SELECT 1 FROM customers.data_keys WHERE customer_id = $1', [id])).rowCount).toBe(1);
-  });
-
-  it('destroys a key for good: readers get null, writers an error, an instance that does not cache at once', async () => {
-    const id = randomUUID();
-    const here = new DataKeyring(db.pool, masterKey);
-    const elsewhere = new DataKeyring(db.pool, masterKey, { cacheTtlMs: 0 });
-    await here.keysForWriting([id]);
-    await elsewhere.keysForReading([id]);
-    await here.destroy(id);
-    await here.destroy(id);
-    expect((await here.keysForReading([id])).get(id)).toBeNull();
-    await expect(here.keysForWriting([id])).rejects.toThrow(DataKeyDestroyedError);
+    expect(masterKey.unwrap(rows[0]!.wrapped_key, id)).toEqual(key);
+    const elsewhere = customerDataKeyring(db.pool, masterKey, { cacheSize: 0 });
+    expect((await elsewhere.keysForReading([id])).get(id)).toEqual(key);
+    await customerDataKeyring(db.pool, masterKey).destroy(id);
     expect((await elsewhere.keysForReading([id])).get(id)).toBeNull();
-    expect(await here.isDestroyed(id)).toBe(true);
-    const { rows } = await db.pool.query('SELECT wrapped_key FROM customers.data_keys WHERE customer_id = $1', [id]);
-    expect(rows[0]).toEqual({ wrapped_key: null });
-  });
-
-  it('marks a customer without a key as destroyed, so no key can be made for it later; a missing key is an error', async () => {
-    const keyring = new DataKeyring(db.pool, masterKey);
-    const never = randomUUID();
-    await keyring.destroy(never);
-    await expect(new DataKeyring(db.pool, masterKey).keysForWriting([never])).rejects.toThrow(DataKeyDestroyedError);
-    await expect(keyring.keysForReading([randomUUID()])).rejects.toThrow(DataKeyMissingError);
-  });
-
-  it('cannot unwrap keys under another master key', async () => {
-    const id = randomUUID();
-    await new DataKeyring(db.pool, masterKey).keysForWriting([id]);
-    await expect(new DataKeyring(db.pool, MasterKey.fromBase64(randomBytes(32).toString('base64'))).keysForReading([id])).rejects.toThrow(/decrypt/);
+    await expect(elsewhere.keysForWriting([id])).rejects.toThrow(DataKeyDestroyedError);
+    await expect(elsewhere.keysForReading([randomUUID()])).rejects.toThrow(DataKeyMissingError);
   });
 
   it('migrates once, however often it is asked', async () => {

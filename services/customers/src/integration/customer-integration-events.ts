@@ -108,7 +108,7 @@ export function integrationEventsOf(event: CustomerEvent, folded: FoldedEvent): 
       const contact = personalDataErased ? null : contactOf(profile);
       if (contact === null) return []; // shredded before it was relayed: the erased event follows
       const location = locationOf(profile);
-      const { acquisitionSource } = event.data;
+      const { acquisitionSource, leadId } = event.data;
       return [
         {
           type: 'crm.customer.registered.v1',
@@ -118,6 +118,7 @@ export function integrationEventsOf(event: CustomerEvent, folded: FoldedEvent): 
             ...(profile?.address ? { location } : {}),
             tags: [...new Set(profile?.tags ?? [])],
             ...(acquisitionSource ? { acquisitionSource } : {}),
+            ...(leadId ? { leadId } : {}),
           },
         },
       ];
@@ -176,6 +177,9 @@ export function integrationEventsOf(event: CustomerEvent, folded: FoldedEvent): 
     }
     case 'CustomerErased':
       return [{ type: 'crm.customer.erased.v1', payload: { customerId } }];
+    // Ids only: published after an erasure too, so that sales can finish the conversion it is waiting for.
+    case 'CustomerLeadLinked':
+      return [{ type: 'crm.customer.lead-linked.v1', payload: { customerId, leadId: event.data.leadId } }];
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

@@ -3,7 +3,7 @@
 // the customer's data is erased.
 import { validate } from '@crm/contracts';
 import { fold } from '@crm/event-store';
-import { A, adaProfile, after, augustaProfile, B, eur, purchased, registered, t } from '../domain/__fixtures__/customer.fixtures';
+import { A, adaProfile, after, augustaProfile, B, eur, LEAD, purchased, registered, t } from '../domain/__fixtures__/customer.fixtures';
 import { customerDecider } from '../domain/customer.decider';
 import { CustomerEventCodec } from '../infrastructure/customer-event-codec';
 import { evolve, initialState, type CustomerEvent, type CustomerState } from '../domain';
@@ -92,5 +92,19 @@ describe('integrationEventsOf', () => {
     );
     for (const event of mapped) expect(validate(event.type, event.payload).ok).toBe(true);
     expect(JSON.stringify(mapped)).not.toMatch(/Ada|Lovelace|ada@example|\+44|London|Bath|Analytical|Babbage|augusta/i);
+  });
+
+  it('maps a registration from a lead with its leadId, and a linked lead to crm.customer.lead-linked.v1, also once erased', () => {
+    const fromLead: CustomerEvent = { ...registered(A, adaProfile, t(0)), data: { ...registered(A, adaProfile, t(0)).data, leadId: LEAD } };
+    const link: CustomerEvent = { type: 'CustomerLeadLinked', data: { customerId: B, leadId: LEAD, at: t(1) } };
+    const [[registration]] = mapStream([fromLead]);
+    expect(registration).toMatchObject({ type: 'crm.customer.registered.v1', payload: { customerId: A, leadId: LEAD } });
+    expect(mapStream([registered(A)])[0]![0]!.payload).not.toHaveProperty('leadId');
+    const linkedEvents = [...mapStream([registered(B), link])[1]!, ...mapStream([registered(B), link].map((e) => CustomerEventCodec.shredded(e)), true)[1]!];
+    expect(linkedEvents).toEqual([
+      { type: 'crm.customer.lead-linked.v1', payload: { customerId: B, leadId: LEAD } },
+      { type: 'crm.customer.lead-linked.v1', payload: { customerId: B, leadId: LEAD } },
+    ]);
+    for (const event of [registration!, ...linkedEvents]) expect(validate(event.type, event.payload)).toMatchObject({ ok: true });
   });
 });

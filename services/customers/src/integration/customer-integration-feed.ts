@@ -12,9 +12,8 @@ import type {
   Subscription,
   SubscriptionHandlers,
 } from '@crm/event-store';
-import { CRM_ID_NAMESPACE, DelegatingEventStore, uuidv5 } from '@crm/event-store';
+import { CRM_ID_NAMESPACE, DelegatingEventStore, LruCache, uuidv5 } from '@crm/event-store';
 import { evolve, initialState, type CustomerEvent, type CustomerState } from '../domain';
-import { LruCache } from '../infrastructure/crypto/lru-cache';
 import { customerIdOf, customerStream, DataKeyMissingError, isCustomerEventType, isCustomerStream, type DataKeySource } from '../infrastructure';
 import { integrationEventsOf } from './customer-integration-events';
 

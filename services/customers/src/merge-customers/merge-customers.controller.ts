@@ -1,10 +1,8 @@
 // POST /customers/:id/merge-into/:survivorId → 200 { customerId, survivorId, revision, survivorRevision }; ETag of :id.
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { revisionNumber } from '../infrastructure/customer-commands';
+import { Command, revisionNumber, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { MergeCustomersDto, MergeParams } from './merge-customers.dto';
 import { MergeCustomersHandler } from './merge-customers.handler';
 

@@ -2,10 +2,9 @@
 // Without a choice, lists are united and the survivor's value wins where it has one.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Nested, TrimLowerCase } from '@crm/platform';
 import type { MergeChoice } from '../domain';
 import { CustomerIdParams } from '../infrastructure/http/params';
-import { Nested } from '../infrastructure/http/profile.dto';
-import { TrimLowerCase } from '../infrastructure/http/validation';
 
 const SINGLE = ['survivor', 'merged'] as const;
 const LIST = ['survivor', 'merged', 'union'] as const;

@@ -2,8 +2,9 @@
 // half-way is completed by a retry.
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { stepOf } from '@crm/event-store';
+import type { HttpCommand } from '@crm/platform';
 import { CustomerCommands } from '../infrastructure/customer-commands';
-import { stepOf, type HttpCommand } from '../infrastructure/http/command-envelope';
 import { adaBody, currentState, readCustomerStream, registerCustomer, startCustomersApp, type CustomersTestApp } from '../infrastructure/__fixtures__/customers-test-app';
 
 let t: CustomersTestApp;

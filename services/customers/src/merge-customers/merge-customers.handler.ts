@@ -2,10 +2,10 @@
 // A is unmerged again. Each step's command id derives from the request's, so a retry with the same
 // Idempotency-Key (or any retry: both steps are idempotent in the decider) completes a merge that stopped half-way.
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '@crm/platform';
+import { stepOf } from '@crm/event-store';
+import { ConflictError, type HttpCommand } from '@crm/platform';
 import { activeCustomer, CustomerDomainError, mergeSnapshotOf, type MergeChoices, type MergedCustomer } from '../domain';
 import { CustomerCommands, type CustomerCommandResult } from '../infrastructure/customer-commands';
-import { stepOf, type HttpCommand } from '../infrastructure/http/command-envelope';
 
 export interface MergeOutcome {
   merged: CustomerCommandResult;

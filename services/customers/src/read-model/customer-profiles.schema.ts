@@ -1,5 +1,7 @@
 // The customer_profiles table: its columns with their documentation (COMMENT ON, the analysts' view and
 // docs/analysts/customers.md say the same), and the DDL of one physical version (@crm/projections).
+import { commentStatements } from '@crm/projections';
+
 export const CUSTOMER_PROFILES = 'customer_profiles';
 export const READ_SCHEMA = 'customers';
 
@@ -41,15 +43,6 @@ export const PROFILE_COLUMNS: readonly ColumnDoc[] = [
 
 export const TABLE_COMMENT =
   'One row per customer, projected from the customer events (projection customer_profiles). Rebuilt from the events on a new projection version; query the view customers_analytics.customer_profiles.';
-
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-
-export function commentStatements(relation: string, tableComment: string, columns: readonly ColumnDoc[], kind: 'TABLE' | 'VIEW' = 'TABLE'): string[] {
-  return [
-    `COMMENT ON ${kind} ${relation} IS ${literal(tableComment)}`,
-    ...columns.map((c) => `COMMENT ON COLUMN ${relation}.${c.name} IS ${literal(c.comment)}`),
-  ];
-}
 
 /** One physical version's table, its indexes and comments. */
 export function customerProfilesDdl(table: string): string[] {

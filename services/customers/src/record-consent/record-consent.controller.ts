@@ -3,13 +3,12 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Command, fieldsInvalid, IsIsoDateTime, Trim, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import { CONSENT_CHANNELS, type ConsentChannel, type CustomerCommand } from '../domain';
 import { CustomerCommands } from '../infrastructure/customer-commands';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
-import { fieldsInvalid, IsIsoDateTime, LIMITS, Trim } from '../infrastructure/http/validation';
+import { LIMITS } from '../infrastructure/http/validation';
 
 /** Clock skew tolerated between the client that captured a consent and this service. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

@@ -1,14 +1,11 @@
 // POST /customers/:id/purchases → 200 { customerId, revision }; the same orderId again appends nothing.
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FieldProblem } from '@crm/platform';
+import { Command, fieldsInvalid, type FieldProblem, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import type { RecordPurchase } from '../domain';
 import { CustomerCommands } from '../infrastructure/customer-commands';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
-import { fieldsInvalid } from '../infrastructure/http/validation';
 import { toMinorUnits } from './money';
 import { RecordPurchaseDto } from './record-purchase.dto';
 

@@ -2,8 +2,8 @@
 // minor-unit precision (EUR "12.34", JPY "1200", KWD "1.234"); items are priced in the purchase's currency.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO4217CurrencyCode, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Nested, NestedList } from '../infrastructure/http/profile.dto';
-import { IsIsoDateTime, LIMITS, Trim, TrimUpperCase } from '../infrastructure/http/validation';
+import { IsIsoDateTime, Nested, NestedList, Trim, TrimUpperCase } from '@crm/platform';
+import { LIMITS } from '../infrastructure/http/validation';
 
 export const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d{1,3})?$/;
 const decimalMessage = { message: '$property must be a non-negative decimal string such as "12.34"' };

@@ -1,9 +1,8 @@
 // POST /customers → 201 { customerId, revision }, Location and ETag.
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Command, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { RegisterCustomerDto } from './register-customer.dto';
 import { RegisterCustomerHandler } from './register-customer.handler';
 

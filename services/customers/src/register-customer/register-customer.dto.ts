@@ -2,8 +2,9 @@
 // Idempotency-Key, so that a retry addresses the same customer).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { AddressDto, CustomAttributeDto, EmailDto, Nested, NestedList, PersonNameDto, PhoneDto } from '../infrastructure/http/profile.dto';
-import { IsCalendarDate, LIMITS, TAG_PATTERN, Trim, TrimLowerCase } from '../infrastructure/http/validation';
+import { IsCalendarDate, Nested, NestedList, Trim, TrimLowerCase } from '@crm/platform';
+import { AddressDto, CustomAttributeDto, EmailDto, PersonNameDto, PhoneDto } from '../infrastructure/http/profile.dto';
+import { LIMITS, TAG_PATTERN } from '../infrastructure/http/validation';
 
 export class RegisterCustomerDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @TrimLowerCase() @IsUUID() customerId?: string;

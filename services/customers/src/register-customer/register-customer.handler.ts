@@ -1,17 +1,14 @@
 // Registering a customer: normalise, refuse a duplicate by email or phone (unless allowed), then decide.
 import { Inject, Injectable } from '@nestjs/common';
 import { CRM_ID_NAMESPACE, uuidv5 } from '@crm/event-store';
-import { ConflictError } from '@crm/platform';
+import { ConflictError, type HttpCommand } from '@crm/platform';
 import type { CustomerProfile, RegisterCustomer } from '../domain';
 import { CustomerCommands, type CustomerCommandResult } from '../infrastructure/customer-commands';
 import type { DuplicateLookup } from '../infrastructure/duplicate-lookup';
-import type { HttpCommand } from '../infrastructure/http/command-envelope';
 import { address, customAttributes, emails, optional, personName, PhoneNormaliser } from '../infrastructure/http/profile-mapping';
 import { DUPLICATE_LOOKUP } from '../infrastructure/tokens';
+import { findDuplicate } from './duplicate-rules';
 import type { RegisterCustomerDto } from './register-customer.dto';
-
-/** How many merges a duplicate's id is followed through to its survivor. */
-const MAX_MERGE_HOPS = 5;
 
 @Injectable()
 export class RegisterCustomerHandler {
@@ -45,26 +42,8 @@ export class RegisterCustomerHandler {
   }
 
   private async refuseDuplicate(customerId: string, profile: CustomerProfile): Promise<void> {
-    const found = await this.duplicates.findByEmailOrPhone(
-      profile.emails.map((email) => email.address),
-      profile.phones.map((phone) => phone.e164),
-    );
-    if (found === null || found === customerId) return;
-    // A retried registration finds itself in the index: let the command handler answer it.
-    if ((await this.commands.read(customerId)).revision !== 'no_stream') return;
-    const existing = await this.survivorOf(found);
-    if (existing === null || existing === customerId) return;
-    throw new ConflictError('CUSTOMER_DUPLICATE', 'A customer with one of these emails or phones already exists', { existingCustomerId: existing });
-  }
-
-  /** The customer a duplicate lives on as: itself, its survivor if merged, none if erased (index lag). */
-  private async survivorOf(customerId: string): Promise<string | null> {
-    let current = customerId;
-    for (let hop = 0; hop < MAX_MERGE_HOPS; hop += 1) {
-      const { state } = await this.commands.read(current);
-      if (state.status === 'merged') current = state.survivorId;
-      else return state.status === 'erased' || state.status === 'new' ? null : current;
-    }
-    return current;
+    const existing = await findDuplicate({ commands: this.commands, duplicates: this.duplicates }, customerId, profile);
+    if (existing === null) return;
+    throw new ConflictError('CUSTOMER_DUPLICATE', 'A customer with one of these emails or phones already exists', { existingCustomerId: existing.customerId });
   }
 }

@@ -2,7 +2,7 @@
 // Customers from the read model, sorted by (created_at, customer_id), one page at a time with an opaque cursor.
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { fieldsInvalid } from '../infrastructure/http/validation';
+import { fieldsInvalid } from '@crm/platform';
 import { profileViewOf, type CustomerProfileView, type SelectedRow } from '../read-model/customer-profile.view';
 import { CustomerProfilesReader } from '../read-model/customer-profiles.reader';
 import { decodeCursor, encodeCursor, searchStatement, type SearchCursor } from './customer-search';

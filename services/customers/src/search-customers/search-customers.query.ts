@@ -19,8 +19,9 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isIsoTime } from '@crm/event-store';
+import { Trim } from '@crm/platform';
 import { CONSENT_CHANNELS, type ConsentChannel } from '../domain';
-import { LIMITS, TAG_PATTERN, Trim } from '../infrastructure/http/validation';
+import { LIMITS, TAG_PATTERN } from '../infrastructure/http/validation';
 import { PROFILE_STATUSES, type ProfileStatus } from '../read-model/customer-profile.row';
 
 export const MAX_LIMIT = 100;

@@ -2,10 +2,9 @@
 import { Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
+import { Command, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import { CustomerCommands } from '../infrastructure/customer-commands';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
 import { LIMITS, TAG_PATTERN } from '../infrastructure/http/validation';
 

@@ -1,11 +1,11 @@
 // Unmerging A from its survivor B: RevertMerge on B (the step that can be refused), then Unmerge on A.
 // Resumable: a retry after B was reverted but A not yet unmerged skips B and finishes A.
 import { Injectable } from '@nestjs/common';
-import { WrongExpectedVersionError } from '@crm/event-store';
+import { stepOf, WrongExpectedVersionError } from '@crm/event-store';
 import type { ExpectedRevision } from '@crm/event-store';
+import type { HttpCommand } from '@crm/platform';
 import { CustomerCommands, type CustomerCommandResult } from '../infrastructure/customer-commands';
 import { customerStream } from '../infrastructure/customer-streams';
-import { stepOf, type HttpCommand } from '../infrastructure/http/command-envelope';
 
 export interface UnmergeOutcome {
   merged: CustomerCommandResult;

@@ -1,11 +1,10 @@
 // PATCH /customers/:id/contact-details → 200 { customerId, revision } and ETag; If-Match honoured.
 import { Body, Controller, Param, Patch, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Command, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import type { ContactDetailsPatch, UpdateContactDetails } from '../domain';
 import { CustomerCommands } from '../infrastructure/customer-commands';
 import { answer, type CommandAnswer } from '../infrastructure/http/command-answer';
-import { Command, type HttpCommand } from '../infrastructure/http/command-envelope';
-import type { ResponseHeaders } from '../infrastructure/http/etag';
 import { CustomerIdParams } from '../infrastructure/http/params';
 import { customAttributes, emails, personName, PhoneNormaliser } from '../infrastructure/http/profile-mapping';
 import { UpdateContactDetailsDto } from './update-contact-details.dto';

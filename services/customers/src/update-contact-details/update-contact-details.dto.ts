@@ -2,8 +2,9 @@
 // the lists replace the customer's whole list (an empty list clears it).
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { CustomAttributeDto, EmailDto, Nested, NestedList, PersonNameDto, PhoneDto } from '../infrastructure/http/profile.dto';
-import { IsCalendarDate, LIMITS, Trim } from '../infrastructure/http/validation';
+import { IsCalendarDate, Nested, NestedList, Trim } from '@crm/platform';
+import { CustomAttributeDto, EmailDto, PersonNameDto, PhoneDto } from '../infrastructure/http/profile.dto';
+import { LIMITS } from '../infrastructure/http/validation';
 
 /** Given (not undefined): then null is refused as well. */
 const IfGiven = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

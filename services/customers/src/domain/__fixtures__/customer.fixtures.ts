@@ -21,6 +21,8 @@ export function after(history: readonly CustomerEvent[], command: CustomerComman
 export const A = '0a0a0a0a-0000-4000-8000-00000000000a';
 export const B = '0b0b0b0b-0000-4000-8000-00000000000b';
 export const C = '0c0c0c0c-0000-4000-8000-00000000000c';
+/** A converted sales lead. */
+export const LEAD = '1ead1ead-0000-4000-8000-000000000001';
 
 /** Minutes after a fixed instant, as the ISO strings commands carry. */
 export const t = (minutes: number): string => new Date(Date.UTC(2025, 0, 1, 9, minutes)).toISOString();
@@ -98,6 +100,7 @@ export function everyCommand(customerId: string): CustomerCommand[] {
     { type: 'Unmerge', data: { customerId, at } },
     { type: 'RevertMerge', data: { customerId, mergedId: C, at } },
     { type: 'EraseCustomer', data: { customerId, reason: 'data_subject_request', at } },
+    { type: 'LinkLead', data: { customerId, leadId: LEAD, at } },
   ];
 }
 
@@ -116,5 +119,6 @@ export function lifeOfAda(): CustomerEvent[] {
     purchased(A, 'order-1', eur('1999'), 7),
     { type: 'ConsentGiven', data: { customerId: A, channel: 'email', source: 'web-form', at: t(8) } },
     { type: 'ConsentWithdrawn', data: { customerId: A, channel: 'sms', source: 'call-centre', at: t(9) } },
+    { type: 'CustomerLeadLinked', data: { customerId: A, leadId: LEAD, at: t(10) } },
   ];
 }

@@ -1,6 +1,6 @@
 // The answer to a command on one customer: its id and revision in the body, the revision as ETag.
-import { revisionNumber, type CustomerCommandResult } from '../customer-commands';
-import { setETag, type ResponseHeaders } from './etag';
+import { answerCommand, type ResponseHeaders } from '@crm/platform';
+import type { CustomerCommandResult } from '../customer-commands';
 
 export interface CommandAnswer {
   customerId: string;
@@ -9,6 +9,5 @@ export interface CommandAnswer {
 }
 
 export function answer(response: ResponseHeaders, customerId: string, result: Pick<CustomerCommandResult, 'nextExpectedRevision'>): CommandAnswer {
-  setETag(response, result.nextExpectedRevision);
-  return { customerId, revision: revisionNumber(result.nextExpectedRevision) };
+  return answerCommand(response, { customerId }, result);
 }

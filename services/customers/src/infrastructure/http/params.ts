@@ -1,8 +1,4 @@
-// Path parameters shared by the customer routes; ids are uuids, compared and stored in lower case.
-import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
-import { TrimLowerCase } from './validation';
+// The `:id` of the customer routes: a uuid in lower case (the platform's IdParams), named for the customer.
+import { IdParams } from '@crm/platform';
 
-export class CustomerIdParams {
-  @ApiProperty({ format: 'uuid' }) @TrimLowerCase() @IsUUID() id!: string;
-}
+export class CustomerIdParams extends IdParams {}

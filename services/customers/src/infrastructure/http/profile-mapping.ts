@@ -2,10 +2,9 @@
 // primary email and phone (the first, when none is marked), optional parts present only when given.
 import type { CountryCode } from 'libphonenumber-js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { FieldProblem } from '@crm/platform';
+import { fieldsInvalid, type FieldProblem } from '@crm/platform';
 import type { CustomAttribute, EmailAddress, PersonName, PhoneNumber, PostalAddress } from '../../domain';
 import type { AddressDto, CustomAttributeDto, EmailDto, PersonNameDto, PhoneDto } from './profile.dto';
-import { fieldsInvalid } from './validation';
 
 export class PhoneNormaliser {
   constructor(private readonly defaultRegion: string) {}

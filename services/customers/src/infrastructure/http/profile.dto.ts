@@ -1,14 +1,12 @@
 // The parts of a customer profile as clients send them. Emails are trimmed and lower-cased, strings trimmed;
 // phones are parsed to E.164 after validation (PhoneNormaliser), because the default region comes from config.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
   IsEmail,
-  IsDefined,
   IsIn,
   IsISO31661Alpha2,
   IsNotEmpty,
@@ -16,9 +14,9 @@ import {
   IsString,
   Matches,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
-import { IsAttributeValue, LIMITS, Trim, TrimLowerCase, TrimUpperCase } from './validation';
+import { Trim, TrimLowerCase, TrimUpperCase } from '@crm/platform';
+import { IsAttributeValue, LIMITS } from './validation';
 
 export class PersonNameDto {
   @ApiProperty({ maxLength: LIMITS.namePart }) @Trim() @IsNotEmpty() @MaxLength(LIMITS.namePart) @IsString() given!: string;
@@ -73,19 +71,4 @@ export class CustomAttributeDto {
   key!: string;
   @ApiProperty({ enum: ATTRIBUTE_TYPES }) @IsIn(ATTRIBUTE_TYPES) type!: (typeof ATTRIBUTE_TYPES)[number];
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }) @IsAttributeValue() value!: string | number | boolean;
-}
-
-/** Decorators of a nested list: validated element by element, errors named `field.<index>.<property>`. */
-export function NestedList(type: () => new () => object, max: number): PropertyDecorator {
-  return (target: object, property: string | symbol) => {
-    for (const decorate of [Type(type), ValidateNested({ each: true }), ArrayMaxSize(max), IsArray()]) decorate(target, property);
-  };
-}
-
-/** Decorators of a nested object; a required one must be present. */
-export function Nested(type: () => new () => object, { required = false } = {}): PropertyDecorator {
-  return (target: object, property: string | symbol) => {
-    const decorators = [Type(type), ValidateNested(), ...(required ? [IsDefined()] : [])];
-    for (const decorate of decorators) decorate(target, property);
-  };
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DecryptionFailedError, deriveKey, newDataKey, open, seal } from './aes-gcm';
 import { LruCache } from './lru-cache';
-import { MasterKey } from './master-key';
+import { decodeMasterKey, MasterKey } from './master-key';
 
 const flip = (buffer: Buffer, index: number): Buffer => {
   const copy = Buffer.from(buffer);
@@ -44,29 +44,33 @@ describe('seal and open (AES-256-GCM, iv | tag | ciphertext)', () => {
 
 describe('MasterKey', () => {
   const base64 = randomBytes(32).toString('base64');
-  const master = MasterKey.fromBase64(base64);
+  const options = { namespace: 'crm/test', hmacPurposes: ['index/v1', 'other/v1'] };
+  const master = MasterKey.fromBase64(base64, options);
 
-  it('wraps a data key for its customer only', () => {
+  it('wraps a data key for its subject only, under its own namespace', () => {
     const dataKey = newDataKey();
     const wrapped = master.wrap(dataKey, 'c-1');
     expect(wrapped.includes(dataKey)).toBe(false);
     expect(master.unwrap(wrapped, 'c-1')).toEqual(dataKey);
     expect(() => master.unwrap(wrapped, 'c-2')).toThrow(DecryptionFailedError);
     expect(() => master.unwrap(flip(wrapped, 30), 'c-1')).toThrow(DecryptionFailedError);
-    expect(() => MasterKey.fromBase64(randomBytes(32).toString('base64')).unwrap(wrapped, 'c-1')).toThrow(DecryptionFailedError);
+    expect(() => MasterKey.fromBase64(randomBytes(32).toString('base64'), options).unwrap(wrapped, 'c-1')).toThrow(DecryptionFailedError);
+    expect(() => MasterKey.fromBase64(base64, { ...options, namespace: 'crm/other' }).unwrap(wrapped, 'c-1')).toThrow(DecryptionFailedError);
   });
 
-  it('hashes contact values deterministically under its own key, per kind', () => {
-    const same = MasterKey.fromBase64(base64);
-    expect(master.contactHmac('email', 'ada@example.com')).toEqual(same.contactHmac('email', 'ada@example.com'));
-    expect(master.contactHmac('email', 'ada@example.com')).not.toEqual(master.contactHmac('phone', 'ada@example.com'));
-    expect(MasterKey.fromBase64(randomBytes(32).toString('base64')).contactHmac('email', 'ada@example.com')).not.toEqual(
-      master.contactHmac('email', 'ada@example.com'),
+  it('hashes deterministically under its own key, per purpose, and only for declared purposes', () => {
+    const same = MasterKey.fromBase64(base64, options);
+    expect(master.hmac('index/v1', 'ada@example.com')).toEqual(same.hmac('index/v1', 'ada@example.com'));
+    expect(master.hmac('index/v1', 'ada@example.com')).not.toEqual(master.hmac('other/v1', 'ada@example.com'));
+    expect(MasterKey.fromBase64(randomBytes(32).toString('base64'), options).hmac('index/v1', 'ada@example.com')).not.toEqual(
+      master.hmac('index/v1', 'ada@example.com'),
     );
+    expect(() => master.hmac('undeclared/v1', 'x')).toThrow(/not declared/);
   });
 
-  it('refuses a key that is not 32 bytes', () => {
-    expect(() => MasterKey.fromBase64(randomBytes(16).toString('base64'))).toThrow(RangeError);
+  it('refuses a key that is not 32 bytes, naming it', () => {
+    expect(() => MasterKey.fromBase64(randomBytes(16).toString('base64'), { ...options, name: 'TEST_MASTER_KEY' })).toThrow(/TEST_MASTER_KEY/);
+    expect(() => decodeMasterKey(randomBytes(31).toString('base64'))).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,7 @@
-// The event store as the customers service uses it: customer events are encoded by the CustomerEventCodec on
-// append and decoded on every read and subscription, so handleCommand, history, as-of and projections see
-// plain events while the store only ever holds ciphertext. Other streams pass through untouched.
+// The event store as a service with personal data uses it: the events of its own streams are encoded by its codec
+// on append and decoded on every read and subscription, so command handlers, history and projections see plain
+// events while the store only ever holds ciphertext. Other streams pass through untouched.
+import { DelegatingEventStore } from '../delegating-event-store';
 import type {
   AppendOptions,
   AppendResult,
@@ -13,24 +14,24 @@ import type {
   SubscribeToStreamOptions,
   Subscription,
   SubscriptionHandlers,
-} from '@crm/event-store';
-import { DelegatingEventStore } from '@crm/event-store';
-import type { CustomerEventCodec } from './customer-event-codec';
-import { isCustomerStream } from './customer-streams';
+} from '../types';
+import type { EventCodec } from './personal-data-codec';
 
 export class EncryptingEventStore extends DelegatingEventStore {
   constructor(
-    /** The store as it is: ciphertext in customer events. */
+    /** The store as it is: ciphertext in the service's events. */
     inner: EventStore,
-    readonly codec: CustomerEventCodec,
+    readonly codec: EventCodec,
+    /** The streams whose events the codec encodes, e.g. `isCustomerStream`. */
+    private readonly encrypts: (streamId: string) => boolean,
   ) {
     super(inner);
   }
 
   override async appendToStream(stream: string, events: EventData | EventData[], options?: AppendOptions): Promise<AppendResult> {
-    if (!isCustomerStream(stream)) return this.inner.appendToStream(stream, events, options);
+    if (!this.encrypts(stream)) return this.inner.appendToStream(stream, events, options);
     const list = Array.isArray(events) ? events : [events];
-    // Sequentially: the first event of a new customer creates its key, the next ones find it cached.
+    // Sequentially: the first event of a new subject creates its key, the next ones find it cached.
     const encoded: EventData[] = [];
     for (const event of list) encoded.push(await this.codec.encode(event));
     return this.inner.appendToStream(stream, encoded, options);
@@ -52,14 +53,9 @@ export class EncryptingEventStore extends DelegatingEventStore {
     return this.inner.subscribeToAll(this.decoding(handlers), options);
   }
 
-
-
-
-
-
-  /** A recorded event with its customer data decrypted (or left out after erasure). */
+  /** A recorded event with its personal data decrypted (or left out after erasure). */
   async decoded(event: RecordedEvent): Promise<RecordedEvent> {
-    return isCustomerStream(event.streamId) ? this.codec.decode(event) : event;
+    return this.encrypts(event.streamId) ? this.codec.decode(event) : event;
   }
 
   private decoding(handlers: SubscriptionHandlers): SubscriptionHandlers {
