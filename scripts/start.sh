@@ -36,6 +36,14 @@ if [ ! -s "$MASTER_KEY_FILE" ]; then
 fi
 export CUSTOMERS_MASTER_KEY=${CUSTOMERS_MASTER_KEY:-$(cat "$MASTER_KEY_FILE")}
 
+# The sales service encrypts lead contact data under its own master key, kept the same way.
+SALES_MASTER_KEY_FILE="$ROOT/.local/sales-master-key"
+if [ ! -s "$SALES_MASTER_KEY_FILE" ]; then
+  mkdir -p "$(dirname "$SALES_MASTER_KEY_FILE")"
+  (umask 077; node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64'))" >"$SALES_MASTER_KEY_FILE")
+fi
+export SALES_MASTER_KEY=${SALES_MASTER_KEY:-$(cat "$SALES_MASTER_KEY_FILE")}
+
 mapfile -t services < <(find services -mindepth 2 -maxdepth 2 -name project.json -printf '%h\n' 2>/dev/null | xargs -rn1 basename | sort)
 
 echo

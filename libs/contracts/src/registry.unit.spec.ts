@@ -48,7 +48,7 @@ describe('the registry', () => {
       'customer.erased',
       'customer.lead-linked',
     ]);
-    expect(contractsOn(salesTopic.name).every((c) => c.aggregate === 'lead' || c.aggregate === 'opportunity')).toBe(true);
+    expect(contractsOn(salesTopic.name).every((c) => c.aggregate === 'lead' || c.aggregate === 'opportunity' || c.aggregate === 'activity')).toBe(true);
     expect(topics.map((t) => t.name)).toEqual(['crm.customers.v1', 'crm.sales.v1']);
     expect(allContracts.every((c) => topics.includes(c.topic))).toBe(true);
   });

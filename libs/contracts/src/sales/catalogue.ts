@@ -9,6 +9,7 @@ import {
   OpportunityStageChangedV1,
   OpportunityWonV1,
 } from './opportunity.events';
+import { ActivityCancelledV1, ActivityCompletedV1, ActivityReminderDueV1, ActivityRescheduledV1, ActivityScheduledV1 } from './activity.events';
 
 export const salesEventContracts = [
   LeadCapturedV1,
@@ -22,6 +23,11 @@ export const salesEventContracts = [
   OpportunityLostV1,
   OpportunityReopenedV1,
   OpportunityCustomerLinkedV1,
+  ActivityScheduledV1,
+  ActivityRescheduledV1,
+  ActivityCompletedV1,
+  ActivityCancelledV1,
+  ActivityReminderDueV1,
 ] as const;
 
 type Contract = (typeof salesEventContracts)[number];

@@ -1,4 +1,5 @@
 export { salesTopic } from './topic';
 export * from './lead.events';
 export * from './opportunity.events';
+export * from './activity.events';
 export * from './catalogue';

@@ -5,7 +5,7 @@
 // Personal: the contact (also where a conversion carries it to the customers service), the interest and the
 // disqualification reason (free text about a person). Not personal: ids, source, owner, times, the opportunity
 // draft, erasure reasons (a closed list). A new event type does not compile until it has an entry here.
-import type { EventPayload, JsonData } from '@crm/event-store';
+import { mapPersonalValues, type EventPayload, type PersonalValueTransform } from '@crm/event-store';
 import type { LeadEvent, LeadEventType } from './lead.events';
 
 /** The data property that holds the id of the person whose key encrypts the value. */
@@ -27,37 +27,12 @@ export const PERSONAL_FIELDS: { readonly [T in LeadEventType]: readonly Personal
   LeadContactErased: [],
 };
 
-export type PersonalValueTransform = (value: JsonData, subjectId: string, path: string) => JsonData | undefined;
+export type { PersonalValueTransform };
 
 /**
  * The event with every personal value (not null, not absent) replaced by `transform`'s result, or removed where
  * it returns undefined: encrypt on write, decrypt on read, drop after erasure. The given event is not changed.
  */
 export function mapPersonalData(event: LeadEvent, transform: PersonalValueTransform): { type: LeadEventType; data: EventPayload } {
-  const original = event.data as Record<string, unknown>;
-  let data: unknown = original;
-  for (const { path, subject } of PERSONAL_FIELDS[event.type]) {
-    const subjectId = original[subject];
-    if (typeof subjectId !== 'string') throw new Error(`${event.type} has no ${subject} to encrypt ${path} with`);
-    data = mapAt(data, path.split('.'), (value) => transform(value, subjectId, path));
-  }
-  return { type: event.type, data: data as EventPayload };
-}
-
-// Copies only the objects on the path, so that the given event stays as it was.
-function mapAt(node: unknown, segments: readonly string[], replace: (value: JsonData) => JsonData | undefined): unknown {
-  if (typeof node !== 'object' || node === null) return node;
-  const copy = (Array.isArray(node) ? [...node] : { ...node }) as Record<string, unknown>;
-  const [head = '', ...rest] = segments;
-  for (const key of head === '*' ? Object.keys(copy) : [head]) {
-    if (!Object.hasOwn(copy, key)) continue;
-    const child = copy[key];
-    if (rest.length > 0) copy[key] = mapAt(child, rest, replace);
-    else if (child !== undefined && child !== null) {
-      const next = replace(child as JsonData);
-      if (next === undefined) delete copy[key];
-      else copy[key] = next;
-    }
-  }
-  return copy;
+  return { type: event.type, data: mapPersonalValues(event, PERSONAL_FIELDS[event.type], transform) as EventPayload };
 }

@@ -1,0 +1,29 @@
+// The sales service: the command side (one folder per aggregate's use cases), history, and the modules of the
+// read side, the conversion saga and the reminders.
+import { Module } from '@nestjs/common';
+import { ActivitiesModule } from './activities/activities.module';
+import { HistoryController } from './history/history.controller';
+import { SalesInfrastructureModule } from './infrastructure/sales-infrastructure.module';
+import { SalesIntegrationModule } from './integration/sales-integration.module';
+import { LeadsModule } from './leads/leads.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
+import { PipelinesModule } from './pipelines/pipelines.module';
+import { ReadSideModules } from './read-side.modules';
+import { ReminderModules } from './reminders.modules';
+import { SagaModules } from './saga.modules';
+
+@Module({
+  imports: [
+    SalesInfrastructureModule,
+    PipelinesModule,
+    LeadsModule,
+    OpportunitiesModule,
+    ActivitiesModule,
+    SalesIntegrationModule,
+    ...ReadSideModules,
+    ...SagaModules,
+    ...ReminderModules,
+  ],
+  controllers: [HistoryController],
+})
+export class AppModule {}
