@@ -15,12 +15,14 @@ import { SagaModules } from './saga.modules';
 @Module({
   imports: [
     SalesInfrastructureModule,
+    // First: Nest matches routes in registration order, and /opportunities/stale, /activities/due must come
+    // before the command side's /opportunities/:id, /activities/:id.
+    ...ReadSideModules,
     PipelinesModule,
     LeadsModule,
     OpportunitiesModule,
     ActivitiesModule,
     SalesIntegrationModule,
-    ...ReadSideModules,
     ...SagaModules,
     ...ReminderModules,
   ],
