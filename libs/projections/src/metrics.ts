@@ -52,16 +52,23 @@ export class ProjectionMetrics {
 
 type StatusLabels = 'projection' | 'status';
 
+/** The status sources registered per registry: every runner of a service adds its own. */
+const statusSources = new WeakMap<Registry, Array<() => Promise<ProjectionStatus[]>>>();
+
 /**
- * Registers gauges filled at scrape time from `statuses()` (one call per scrape, shared by the gauges):
- * lag in events and seconds, checkpoint position, physical version.
+ * Adds `statuses` to the registry's projection status gauges, filled at scrape time (one call per source and
+ * scrape, shared by the gauges): lag in events and seconds, checkpoint position, physical version. A service
+ * with several runners calls this once per runner; the gauges report them all.
  */
 export function registerProjectionStatusGauges(registry: Registry, statuses: () => Promise<ProjectionStatus[]>): void {
-  let cached: { at: number; value: Promise<ProjectionStatus[]> } | undefined;
-  const current = () => {
-    if (!cached || Date.now() - cached.at > 1_000) cached = { at: Date.now(), value: statuses() };
-    return cached.value;
-  };
+  const known = statusSources.get(registry);
+  if (known) {
+    known.push(cachedFor(statuses));
+    return;
+  }
+  const sources = [cachedFor(statuses)];
+  statusSources.set(registry, sources);
+  const current = async () => (await Promise.all(sources.map((source) => source()))).flat();
   const gauge = (name: string, help: string, value: (lag: VersionLag) => number) => {
     if (registry.getSingleMetric(name)) registry.removeSingleMetric(name);
     new Gauge<StatusLabels>({
@@ -84,4 +91,13 @@ export function registerProjectionStatusGauges(registry: Registry, statuses: () 
   gauge('crm_projection_checkpoint_commit', 'Commit part of the projection checkpoint position in $all.', (l) => Number(l.position.commit));
   gauge('crm_projection_checkpoint_prepare', 'Prepare part of the projection checkpoint position in $all.', (l) => Number(l.position.prepare));
   gauge('crm_projection_version', 'Physical version of the projection tables (schema <name>_v<N>).', (l) => l.version);
+}
+
+/** The source's answer, reused for a second (the five gauges of one scrape ask once). */
+function cachedFor(statuses: () => Promise<ProjectionStatus[]>): () => Promise<ProjectionStatus[]> {
+  let cached: { at: number; value: Promise<ProjectionStatus[]> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > 1_000) cached = { at: Date.now(), value: statuses() };
+    return cached.value;
+  };
 }

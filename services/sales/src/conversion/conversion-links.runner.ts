@@ -4,7 +4,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EventStore } from '@crm/event-store';
 import { METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
-import { ProjectionRunner, type ProjectionStatus } from '@crm/projections';
+import { ProjectionRunner, registerProjectionStatusGauges, type ProjectionStatus } from '@crm/projections';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { DataKeyring, SALES_EVENT_STORE, SALES_POOL } from '../infrastructure';
@@ -38,6 +38,7 @@ export class ConversionLinksRunner implements OnApplicationBootstrap, BeforeAppl
       ...CONVERSION_LINKS_BATCHING,
     });
     this.started = new Promise((resolve) => (this.markStarted = resolve));
+    registerProjectionStatusGauges(registry, () => this.projectionLag());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,10 +50,7 @@ export class ConversionLinksRunner implements OnApplicationBootstrap, BeforeAppl
     await this.runner.stop();
   }
 
-  /**
-   * The projection's position and lag, for the service's one registration of the projection status gauges
-   * (registerProjectionStatusGauges replaces the gauges on each call, so the service registers all projections once).
-   */
+  /** The projection's position and lag (also in the projection status gauges). */
   async projectionLag(): Promise<ProjectionStatus[]> {
     return [await this.runner.lag()];
   }

@@ -4,7 +4,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EventStore } from '@crm/event-store';
 import { METRICS_REGISTRY, PlatformLogger, SERVICE_CONFIG, type BaseServiceConfig } from '@crm/platform';
-import type { ProjectionStatus } from '@crm/projections';
+import { registerProjectionStatusGauges, type ProjectionStatus } from '@crm/projections';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { SALES_EVENT_STORE, SALES_POOL } from '../infrastructure/tokens';
@@ -36,6 +36,7 @@ export class ActivityRemindersService implements OnApplicationBootstrap, BeforeA
       metricsRegistry: registry,
       loggers: { projection: loggers.forContext('ActivityRemindersProjection'), scheduler: loggers.forContext('ActivityReminderScheduler') },
     });
+    registerProjectionStatusGauges(registry, () => this.projectionLag());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,10 +47,7 @@ export class ActivityRemindersService implements OnApplicationBootstrap, BeforeA
     await this.reminders.stop();
   }
 
-  /**
-   * The jobs projection's position and lag, for the service's one registration of the projection status gauges
-   * (registerProjectionStatusGauges replaces the gauges on each call, so the service registers all projections once).
-   */
+  /** The projection's position and lag (also in the projection status gauges). */
   async projectionLag(): Promise<ProjectionStatus[]> {
     return this.settings.enabled ? [await this.reminders.projection.lag()] : [];
   }
