@@ -1,75 +1,80 @@
-// The sales service's environment, validated at boot (see BaseServiceConfig for the shared variables).
-import { BaseServiceConfig } from '@crm/platform';
+// The sales service's environment, validated at boot (EventSourcedServiceConfig holds the event store, data key,
+// pool and Kafka variables it shares with the other event-sourced services).
+import { BooleanFlag, EventSourcedServiceConfig, MasterKeyVariable, PhoneRegionVariable } from '@crm/platform';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { parseIsoDuration } from './conversion/iso-duration';
 
-export const EVENT_STORES = ['postgres', 'eventstoredb'] as const;
-export type EventStoreKind = (typeof EVENT_STORES)[number];
+@ValidatorConstraint({ name: 'isoDuration' })
+class IsoDuration implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseIsoDuration(value) !== undefined;
+  }
+  defaultMessage(): string {
+    return '$property must be an ISO-8601 duration of days, hours, minutes or seconds, such as PT5M';
+  }
+}
 
-export class SalesConfig extends BaseServiceConfig {
+export class SalesConfig extends EventSourcedServiceConfig {
   /** Default port of the sales service (scripts/start.sh and the README's table give it 3003). */
   override PORT = 3003;
 
-  /**
-   * Wraps every lead's data key (crypto-shredding, as in the customers service). Base64 of 32 random bytes:
-   * `openssl rand -base64 32`. Losing it makes every lead's contact data unreadable.
-   */
-  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: '$property must be the base64 encoding of 32 random bytes (openssl rand -base64 32)' })
-  @IsString()
+  /** Wraps every lead's data key (crypto-shredding, as in the customers service). Losing it makes every lead's contact data unreadable. */
+  @MasterKeyVariable()
   SALES_MASTER_KEY!: string;
 
   /** Region for phone numbers of lead contacts given without a +country prefix (ISO 3166-1 alpha-2, upper case). */
-  @Matches(/^[A-Z]{2}$/, { message: '$property must be an upper-case ISO 3166-1 alpha-2 code such as US or DE' })
-  @IsISO31661Alpha2()
+  @PhoneRegionVariable()
   DEFAULT_PHONE_REGION = 'US';
 
-  /** Where the sales streams live. The key table and read models stay in DATABASE_URL either way. */
-  @IsIn(EVENT_STORES)
-  EVENT_STORE: EventStoreKind = 'postgres';
+  // ---- Reminders of sales activities (services/sales/src/reminders) ----
+  /** Run the reminder jobs projection and fire due reminders in this process. */
+  @BooleanFlag()
+  @IsBoolean()
+  REMINDERS_ENABLED = true;
 
-  /** `esdb://…` or `kurrentdb://…`; required when EVENT_STORE=eventstoredb. */
-  @ValidateIf((config: SalesConfig) => config.EVENT_STORE === 'eventstoredb')
-  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kurrent|kurrent\+discover):\/\/\S+$/, {
-    message: '$property must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=eventstoredb',
-  })
-  @IsString()
-  EVENTSTORE_CONNECTION_STRING?: string;
+  /** Longest sleep between scheduler passes: bounds how late a reminder fires. */
+  @Type(() => Number)
+  @Min(50)
+  @Max(60_000)
+  @IsInt()
+  REMINDER_POLL_INTERVAL_MS = 1_000;
 
-  /** Connections of the service's pool (event store, lead data keys, read models, jobs). */
+  /** Reminder jobs claimed per transaction. */
   @Type(() => Number)
   @Min(1)
-  @Max(200)
+  @Max(500)
   @IsInt()
-  DATABASE_POOL_MAX = 20;
+  REMINDER_BATCH_SIZE = 20;
 
-  /** Unwrapped lead data keys kept in memory. 0 disables the cache. */
-  @Type(() => Number)
-  @Min(0)
-  @IsInt()
-  DATA_KEY_CACHE_SIZE = 10_000;
-
-  /** How long a cached key is used before it is read again: bounds how long another replica may decrypt after an erasure. */
-  @Type(() => Number)
-  @Min(0)
-  @IsInt()
-  DATA_KEY_CACHE_TTL_MS = 60_000;
-
-  /** Longest pause between two polls of an idle event-store subscription (projections, relay; PostgreSQL store). */
-  @Type(() => Number)
-  @Min(10)
-  @Max(1000)
-  @IsInt()
-  EVENT_STORE_POLL_MAX_DELAY_MS = 25;
-
-  /** Prepended to every Kafka topic and consumer group of the service (tests and shared brokers); empty in production. */
-  @Matches(/^[A-Za-z0-9._-]*$/, { message: '$property may hold only letters, digits and ._-' })
-  @IsString()
-  KAFKA_TOPIC_PREFIX = '';
-
-  /** Replication factor of the topics created at start: the contract says 3, a single local broker has 1. */
+  /** Failed fires before a reminder job is marked failed. */
   @Type(() => Number)
   @Min(1)
-  @Max(10)
+  @Max(100)
   @IsInt()
-  KAFKA_REPLICATION_FACTOR = 1;
+  REMINDER_MAX_ATTEMPTS = 10;
+
+  // ---- The lead-conversion saga and the customers feed (services/sales/src/{customers-feed,conversion}) ----
+  /** Consume crm.customers.v1: known customers, conversion answers, merges, erasures. */
+  @BooleanFlag()
+  @IsBoolean()
+  CUSTOMERS_FEED_ENABLED = true;
+
+  /** The customers feed's consumer group; default `${KAFKA_TOPIC_PREFIX}${SERVICE_NAME}.customers-feed`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: '$property may hold only letters, digits, dots, underscores and hyphens (at most 200)' })
+  @IsString()
+  CUSTOMERS_FEED_GROUP_ID?: string;
+
+  /** A conversion without the customers service's answer for this long is listed as stuck (ISO-8601 duration). */
+  @Validate(IsoDuration)
+  @IsString()
+  CONVERSION_STUCK_AFTER = 'PT5M';
+
+  /** Pause between polls of the customer follow-ups (merges, erasures) while none is due. */
+  @Type(() => Number)
+  @Min(50)
+  @Max(60_000)
+  @IsInt()
+  CUSTOMER_FOLLOW_UPS_POLL_MS = 500;
 }

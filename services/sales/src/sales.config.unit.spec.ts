@@ -38,3 +38,26 @@ describe('SalesConfig', () => {
     expect(problemsOf({ ...base, KAFKA_TOPIC_PREFIX: 'bad prefix' }).map((p) => p.variable)).toEqual(['KAFKA_TOPIC_PREFIX']);
   });
 });
+
+describe('SalesConfig: reminders and the conversion saga', () => {
+  it('has defaults, and takes the variables typed', () => {
+    const result = validateConfig(SalesConfig, base);
+    expect(result.ok && result.config).toMatchObject({
+      REMINDERS_ENABLED: true,
+      REMINDER_POLL_INTERVAL_MS: 1000,
+      CUSTOMERS_FEED_ENABLED: true,
+      CONVERSION_STUCK_AFTER: 'PT5M',
+      CUSTOMER_FOLLOW_UPS_POLL_MS: 500,
+    });
+    const set = validateConfig(SalesConfig, { ...base, REMINDERS_ENABLED: 'false', REMINDER_BATCH_SIZE: '50', CONVERSION_STUCK_AFTER: 'PT30S', CUSTOMERS_FEED_GROUP_ID: 'sales.feed' });
+    expect(set.ok && set.config).toMatchObject({ REMINDERS_ENABLED: false, REMINDER_BATCH_SIZE: 50, CONVERSION_STUCK_AFTER: 'PT30S', CUSTOMERS_FEED_GROUP_ID: 'sales.feed' });
+  });
+
+  it('names each bad one', () => {
+    expect(problemsOf({ ...base, REMINDER_POLL_INTERVAL_MS: '10' }).map((p) => p.variable)).toEqual(['REMINDER_POLL_INTERVAL_MS']);
+    expect(problemsOf({ ...base, CONVERSION_STUCK_AFTER: 'five minutes' }).map((p) => p.variable)).toEqual(['CONVERSION_STUCK_AFTER']);
+    expect(problemsOf({ ...base, CONVERSION_STUCK_AFTER: 'P1M' }).map((p) => p.variable)).toEqual(['CONVERSION_STUCK_AFTER']);
+    expect(problemsOf({ ...base, CUSTOMERS_FEED_GROUP_ID: 'bad group' }).map((p) => p.variable)).toEqual(['CUSTOMERS_FEED_GROUP_ID']);
+    expect(problemsOf({ ...base, REMINDERS_ENABLED: 'maybe' }).map((p) => p.variable)).toEqual(['REMINDERS_ENABLED']);
+  });
+});
