@@ -10,3 +10,5 @@ export * from './delegating-event-store';
 export * from './eventstoredb';
 export * from './crypto-shredding';
 export * from './batching/micro-batcher';
+export * from './service/service-event-store';
+export * from './history/stream-history';

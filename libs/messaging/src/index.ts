@@ -20,3 +20,4 @@ export { LeaseLostError, type LeaseSettings } from './relay/lease';
 export { KafkaEventTransport, type KafkaEventTransportOptions } from './nest/kafka-event-transport';
 export { KafkaEventContext } from './nest/kafka-event-context';
 export { PreserveEventErrorsFilter } from './nest/preserve-event-errors.filter';
+export { ServiceRelay, type ServiceRelayOptions } from './nest/service-relay';

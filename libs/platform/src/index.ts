@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 
 export * from './config/service-config';
+export * from './config/event-sourced-config';
 export * from './config/load-config';
 export * from './errors/domain-error';
 export * from './errors/error-mapping';
@@ -9,15 +10,19 @@ export * from './errors/validation';
 export { PlatformExceptionFilter } from './errors/exception.filter';
 export * from './commands/command-envelope';
 export * from './commands/command-answer';
-export { MapErrorsInterceptor, withCause, type HttpErrorMapper } from './commands/map-errors.interceptor';
+export { byKind, MapErrorsInterceptor, withCause, type DeciderErrorKind, type HttpErrorMapper } from './commands/map-errors.interceptor';
 export * from './dto/dto-decorators';
 export { IdParams } from './dto/id-params';
+export { HistoryQuery } from './dto/history-query';
+export { PhoneNormaliser } from './dto/phone-normaliser';
+export * from './dto/contact-decorators';
 export * from './logging/correlation';
 export * from './logging/logger';
 export { NestLoggerAdapter } from './logging/nest-logger.adapter';
 export { correlationIdOf } from './logging/http-logging';
 export * from './health/health-registry';
 export { createPostgresCheck, type PostgresCheck } from './health/postgres.health';
+export * from './health/service-dependency';
 export * from './metrics/metrics';
 export * from './shutdown/drain';
 export * from './shutdown/shutdown';

@@ -42,4 +42,5 @@ export {
   type AnalystView,
   type DocumentedColumn,
 } from './analyst-access';
+export { migrateSchema, type SchemaMigration, type SchemaMigrations } from './schema-migrations';
 export { ProjectionsModule, ProjectionsService, PROJECTIONS_OPTIONS, type ProjectionsModuleOptions, type ProjectionsModuleAsyncOptions } from './nest/projections.module';

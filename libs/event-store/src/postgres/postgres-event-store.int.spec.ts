@@ -1,14 +1,14 @@
 // The event store contract on PostgreSQL, and what only PostgreSQL has: transactions held open across a
 // $all subscriber, migrations, connection settings, metrics and scavenging.
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { createTestDatabase, waitFor, type TestDatabase } from '@crm/testing';
 import { describeEventStoreContract } from '../contract/event-store.contract';
 import { ALL_VISIBLE_TIMEOUT_MS, collect, Recorder, testEvents } from '../contract/helpers';
 import { comparePositions, type Position } from '../types';
 import { migrateEventStore } from './migrate';
-import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+import { eventStorePoolSettings, PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 
 let db: TestDatabase;
 
@@ -185,6 +185,21 @@ describe('PostgresEventStore', () => {
       `SELECT current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('statement_timeout') AS statement`,
     );
     expect(rows[0]).toEqual({ idle: '1234ms', statement: '5678ms' });
+  });
+
+  test('a pool made with eventStorePoolSettings sends the settings on connect, and the store leaves it as it is', async () => {
+    const pool = new Pool({ connectionString: db.url, max: 1, ...eventStorePoolSettings({ idleInTransactionTimeoutMs: 4321, statementTimeoutMs: 8765 }) });
+    try {
+      const store = new PostgresEventStore({ pool, schema: `es_${randomUUID().slice(0, 8)}` });
+      expect(pool.listenerCount('connect')).toBe(0);
+      const { rows } = await store.pool.query<{ idle: string; statement: string }>(
+        `SELECT current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('statement_timeout') AS statement`,
+      );
+      expect(rows[0]).toEqual({ idle: '4321ms', statement: '8765ms' });
+      await store.close();
+    } finally {
+      await pool.end();
+    }
   });
 
   test('metrics: appends, their duration, and the age of the oldest open transaction', async () => {

@@ -57,6 +57,11 @@ export interface PostgresEventStoreOptions {
   groupCommit?: GroupCommitOptions | false;
 }
 
+/** Settings for a pool the caller makes and gives the store: the store's connection settings, sent on connect. */
+export function eventStorePoolSettings(options: Pick<PostgresEventStoreOptions, 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'> = {}): PoolConfig {
+  return { statement_timeout: options.statementTimeoutMs ?? 30_000, idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000 };
+}
+
 /** A query runner: the pool, or a client inside the caller's transaction. */
 type Queryable = Pick<ClientBase, 'query'>;
 
@@ -96,11 +101,16 @@ export class PostgresEventStore implements EventStore {
     if (options.pool) {
       this.pool = options.pool;
       this.ownsPool = false;
-      this.pool.on('connect', (client) => {
-        client
-          .query(`SET statement_timeout = ${statementTimeout}; SET idle_in_transaction_session_timeout = ${idleTimeout}`)
-          .catch(() => undefined);
-      });
+      // A pool made with these settings (eventStorePoolSettings) sends them when connecting; otherwise each new
+      // connection is set up by a query, which pg runs while the pool may already hand the client out.
+      const given = options.pool.options as { statement_timeout?: unknown; idle_in_transaction_session_timeout?: unknown };
+      if (given.statement_timeout === undefined || given.idle_in_transaction_session_timeout === undefined) {
+        this.pool.on('connect', (client) => {
+          client
+            .query(`SET statement_timeout = ${statementTimeout}; SET idle_in_transaction_session_timeout = ${idleTimeout}`)
+            .catch(() => undefined);
+        });
+      }
     } else if (options.connectionString) {
       this.pool = new Pool({
         connectionString: options.connectionString,

@@ -1,16 +1,11 @@
-// The service's own tables in schema `customers`, applied in order under an advisory lock at start-up.
-// The event store migrates its own schema (`event_store`); read-side projections own theirs.
-import type { Pool, PoolClient } from 'pg';
+// The service's own tables in schema `customers`, applied at start-up by @crm/projections' migrateSchema (in order,
+// once, under an advisory lock). The event store migrates its own schema (`event_store`); read-side projections own theirs.
+import { migrateSchema, type SchemaMigration } from '@crm/projections';
+import type { Pool } from 'pg';
 
 export const CUSTOMERS_SCHEMA = 'customers';
 
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-const MIGRATIONS: readonly Migration[] = [
+const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     name: 'data keys and contact index',
@@ -43,40 +38,6 @@ COMMENT ON TABLE customers.contact_index IS 'Normalised emails and phones of cus
   },
 ];
 
-export async function migrateCustomersSchema(pool: Pool): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query(`SELECT pg_advisory_lock(hashtextextended('customers_migrations', 0))`);
-    try {
-      return await applyPending(client);
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(hashtextextended('customers_migrations', 0))`);
-    }
-  } finally {
-    client.release();
-  }
-}
-
-async function applyPending(client: PoolClient): Promise<number[]> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${CUSTOMERS_SCHEMA}`);
-  await client.query(
-    `CREATE TABLE IF NOT EXISTS ${CUSTOMERS_SCHEMA}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
-  const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${CUSTOMERS_SCHEMA}.schema_migrations`);
-  const done = new Set(rows.map((row) => row.version));
-  const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
-    if (done.has(migration.version)) continue;
-    await client.query('BEGIN');
-    try {
-      await client.query(migration.sql);
-      await client.query(`INSERT INTO ${CUSTOMERS_SCHEMA}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    }
-    applied.push(migration.version);
-  }
-  return applied;
+export function migrateCustomersSchema(pool: Pool): Promise<number[]> {
+  return migrateSchema(pool, { schema: CUSTOMERS_SCHEMA, migrations: MIGRATIONS });
 }

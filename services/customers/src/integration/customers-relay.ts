@@ -1,11 +1,11 @@
-// The customers' relay to Kafka (@crm/messaging SupervisedRelay: one leased replica publishes, checkpoint after the
+// The customers' relay to Kafka (@crm/messaging ServiceRelay: one leased replica publishes, checkpoint after the
 // broker's ack) over the integration feed, publishing to `${KAFKA_TOPIC_PREFIX}crm.customers.v1` keyed by the
 // customer id, every payload validated against its contract. Started after bootstrap, stopped in
 // beforeApplicationShutdown (before the pool closes). Readiness includes Kafka: the leader's producer is connected.
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { customersTopic } from '@crm/contracts';
 import type { EventStore } from '@crm/event-store';
-import { contractMapper, SupervisedRelay, topicSpecOf, type EventMapper, type TopicSpec } from '@crm/messaging';
+import { contractMapper, ServiceRelay, topicSpecOf, type EventMapper, type TopicSpec } from '@crm/messaging';
 import { HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
 import type { Registry } from 'prom-client';
 import { CustomersConfig } from '../customers.config';
@@ -23,41 +23,31 @@ export function customersTopicSpec(config: Pick<CustomersConfig, 'KAFKA_TOPIC_PR
 export const customersMapper = (topic: string): EventMapper => contractMapper({ topic: customersTopic, publishTo: topic });
 
 @Injectable()
-export class CustomersRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly relay: SupervisedRelay;
+export class CustomersRelay extends ServiceRelay {
   readonly topic: TopicSpec;
 
   constructor(
     @Inject(CUSTOMER_EVENT_STORE) store: EventStore,
     keyring: DataKeyring,
     config: CustomersConfig,
-    private readonly health: HealthRegistry,
+    health: HealthRegistry,
     @Inject(METRICS_REGISTRY) registry: Registry,
     loggers: PlatformLogger,
   ) {
-    this.topic = customersTopicSpec(config);
-    this.relay = new SupervisedRelay({
+    const topic = customersTopicSpec(config);
+    super({
+      config,
+      health,
+      healthCheck: 'kafka',
       name: RELAY_NAME,
       store: new CustomerIntegrationFeed(store, keyring, { onErased: (customerId) => keyring.forget(customerId) }),
-      database: { connectionString: config.DATABASE_URL, application_name: `${config.SERVICE_NAME}-relay` },
-      bus: { brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME },
       source: customersTopic.source,
       streamNamePrefixes: [CUSTOMER_STREAM_PREFIX],
-      map: customersMapper(this.topic.name),
-      topics: [this.topic],
+      map: customersMapper(topic.name),
+      topics: [topic],
       metrics: registry,
       logger: loggers.forContext('CustomersRelay'),
     });
-  }
-
-  /** Waits for the first start (topics created); when Kafka is down, keeps trying in the background instead. */
-  async onApplicationBootstrap(): Promise<void> {
-    this.health.register('kafka', () => this.relay.readiness());
-    await this.relay.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.health.unregister('kafka');
-    await this.relay.stop();
+    this.topic = topic;
   }
 }

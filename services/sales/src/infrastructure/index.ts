@@ -14,4 +14,5 @@ export { isLeadEventType, isLeadStream, LEAD_DATA_KEYS, leadDataKeyring, LeadEve
 // The keyring's and master key's classes are their injection tokens; the other modules take them from here.
 export { DataKeyring, DataKeyDestroyedError, DataKeyMissingError, MasterKey, type DataKeySource } from '@crm/event-store';
 export { SALES_SCHEMA, migrateSalesSchema } from './migrations';
-export { PhoneNormaliser } from './http/phone-normaliser';
+// The platform's phone normaliser in the configured DEFAULT_PHONE_REGION, provided by SalesInfrastructureModule.
+export { PhoneNormaliser } from '@crm/platform';

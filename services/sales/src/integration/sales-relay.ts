@@ -1,11 +1,11 @@
-// The sales relay to Kafka (@crm/messaging SupervisedRelay: one leased replica publishes, checkpoint after the
+// The sales relay to Kafka (@crm/messaging ServiceRelay: one leased replica publishes, checkpoint after the
 // broker's ack) over the integration feed, publishing to `${KAFKA_TOPIC_PREFIX}crm.sales.v1` keyed by the
 // aggregate id (lead, opportunity or activity), every payload validated against its contract. Started after
 // bootstrap, stopped in beforeApplicationShutdown (before the pool closes). Readiness includes Kafka.
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { salesTopic } from '@crm/contracts';
 import { DataKeyring, type EventStore } from '@crm/event-store';
-import { contractMapper, SupervisedRelay, topicSpecOf, type TopicSpec } from '@crm/messaging';
+import { contractMapper, ServiceRelay, topicSpecOf, type TopicSpec } from '@crm/messaging';
 import { HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
 import type { Registry } from 'prom-client';
 import { SALES_STREAM_PREFIXES } from '../domain';
@@ -22,41 +22,31 @@ export function salesTopicSpec(config: Pick<SalesConfig, 'KAFKA_TOPIC_PREFIX' | 
 }
 
 @Injectable()
-export class SalesRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  readonly relay: SupervisedRelay;
+export class SalesRelay extends ServiceRelay {
   readonly topic: TopicSpec;
 
   constructor(
     @Inject(SALES_EVENT_STORE) store: EventStore,
     keyring: DataKeyring,
     config: SalesConfig,
-    private readonly health: HealthRegistry,
+    health: HealthRegistry,
     @Inject(METRICS_REGISTRY) registry: Registry,
     loggers: PlatformLogger,
   ) {
-    this.topic = salesTopicSpec(config);
-    this.relay = new SupervisedRelay({
+    const topic = salesTopicSpec(config);
+    super({
+      config,
+      health,
+      healthCheck: 'kafka-relay',
       name: RELAY_NAME,
       store: new SalesIntegrationFeed(store, keyring),
-      database: { connectionString: config.DATABASE_URL, application_name: `${config.SERVICE_NAME}-relay` },
-      bus: { brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME },
       source: salesTopic.source,
       streamNamePrefixes: PUBLISHING_AGGREGATES.map((aggregate) => SALES_STREAM_PREFIXES[aggregate]),
-      map: contractMapper({ topic: salesTopic, publishTo: this.topic.name }),
-      topics: [this.topic],
+      map: contractMapper({ topic: salesTopic, publishTo: topic.name }),
+      topics: [topic],
       metrics: registry,
       logger: loggers.forContext('SalesRelay'),
     });
-  }
-
-  /** Waits for the first start (topics created); when Kafka is down, keeps trying in the background instead. */
-  async onApplicationBootstrap(): Promise<void> {
-    this.health.register('kafka-relay', () => this.relay.readiness());
-    await this.relay.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.health.unregister('kafka-relay');
-    await this.relay.stop();
+    this.topic = topic;
   }
 }

@@ -1,7 +1,7 @@
 // The bodies of the lead commands. The contact is personal data: it is encrypted with the lead's key when stored.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsCalendarDate, Nested, Trim, TrimLowerCase } from '@crm/platform';
+import { IsIn, IsOptional } from 'class-validator';
+import { EMAIL_MAX_LENGTH, EmailAddressText, IsCalendarDate, Nested, PhoneNumberText } from '@crm/platform';
 import { LIMITS, type LeadErasureReason } from '../domain';
 import { MoneyDto, StageId, Text, UserId, Uuid } from '../infrastructure/http/sales-dto';
 
@@ -13,13 +13,10 @@ export class PersonNameDto {
 
 export class ContactDto {
   @ApiProperty({ type: PersonNameDto }) @Nested(() => PersonNameDto, { required: true }) name!: PersonNameDto;
-  @ApiPropertyOptional({ example: 'grace@example.com', maxLength: 254 }) @IsOptional() @TrimLowerCase() @IsEmail() @MaxLength(254) @IsString() email?: string;
+  @ApiPropertyOptional({ example: 'grace@example.com', maxLength: EMAIL_MAX_LENGTH }) @IsOptional() @EmailAddressText() email?: string;
   @ApiPropertyOptional({ example: '+49 30 123456', description: 'International, or national in DEFAULT_PHONE_REGION; stored as E.164' })
   @IsOptional()
-  @Trim()
-  @Matches(/^\+?[0-9][0-9 ()./-]*$/, { message: '$property must be a phone number of digits, spaces and ()./-, with an optional leading +' })
-  @MaxLength(32)
-  @IsString()
+  @PhoneNumberText()
   phone?: string;
   @ApiPropertyOptional({ maxLength: LIMITS.company }) @IsOptional() @Text(LIMITS.company) company?: string;
 }

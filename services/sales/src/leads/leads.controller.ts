@@ -8,9 +8,8 @@
 //   GET  /leads/:id                     → 200 the lead, ETag
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import { answerCommand, Command, IdParams, revisionNumber, setETag, type HttpCommand, type ResponseHeaders } from '@crm/platform';
+import { answerCommand, Command, IdParams, PhoneNormaliser, revisionNumber, setETag, type HttpCommand, type ResponseHeaders } from '@crm/platform';
 import { capturedLead, type CapturedLead, type LeadCommand } from '../domain';
-import { PhoneNormaliser } from '../infrastructure/http/phone-normaliser';
 import { newIdOf } from '../infrastructure/http/sales-dto';
 import { SalesCommands, type LeadResult } from '../infrastructure/sales-commands';
 import { ConvertLeadHandler } from './convert-lead.handler';

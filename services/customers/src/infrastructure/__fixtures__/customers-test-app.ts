@@ -1,9 +1,9 @@
-// The customers service for e2e tests: the real app (createServiceApp) on a fresh PostgreSQL database, with the
-// PostgreSQL event store; helpers to call it and to look at what it stored.
-import type { INestApplication } from '@nestjs/common';
+// The customers service for e2e tests: the real app (createServiceApp) on a fresh PostgreSQL database with the
+// PostgreSQL event store and a Kafka topic prefix of its own (startTestService); helpers to call it and to look at
+// what it stored.
 import type { EventStore, RecordedEvent } from '@crm/event-store';
 import { createServiceApp } from '@crm/platform';
-import { createTestDatabase, deleteTopicsWithPrefix, testInfra, uniqueTopicPrefix, type TestDatabase } from '@crm/testing';
+import { startTestService, type TestServiceApp } from '@crm/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { AppModule } from '../../app.module';
@@ -13,51 +13,17 @@ import { customerStream } from '../customer-streams';
 import { CONTACT_HASHER, CUSTOMER_EVENT_STORE } from '../tokens';
 import type { CustomerEvent } from '../../domain';
 
-export interface CustomersTestApp {
-  app: INestApplication;
-  http: ReturnType<INestApplication['getHttpServer']>;
-  db: TestDatabase;
-  /** Prefix of the Kafka topics this app publishes to (its own, deleted on close). */
-  topicPrefix: string;
-  close(): Promise<void>;
-}
+export type CustomersTestApp = TestServiceApp;
 
-export async function startCustomersApp(label: string, env: Record<string, string> = {}): Promise<CustomersTestApp> {
-  const db = await createTestDatabase(label);
-  const topicPrefix = env['KAFKA_TOPIC_PREFIX'] ?? uniqueTopicPrefix(label);
-  try {
-    // Connected at once: another jest run's clean-up drops test databases that have no recent connection.
-    await db.pool.query('SELECT 1');
-    const app = await createServiceApp(AppModule, {
-      name: 'customers',
-      config: CustomersConfig,
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
-        CUSTOMERS_MASTER_KEY: randomBytes(32).toString('base64'),
-        DEFAULT_PHONE_REGION: 'DE',
-        PORT: '0',
-        LOG_LEVEL: process.env['CUSTOMERS_TEST_LOG_LEVEL'] ?? 'silent',
-        KAFKA_TOPIC_PREFIX: topicPrefix,
-        ...env,
-      },
-      openApi: false,
-    });
-    return {
-      app,
-      http: app.getHttpServer(),
-      db,
-      topicPrefix,
-      async close() {
-        await app.close();
-        await db.drop();
-        await deleteTopicsWithPrefix(topicPrefix);
-      },
-    };
-  } catch (error) {
-    await db.drop();
-    throw error;
-  }
+/** `env` overrides any variable (KAFKA_TOPIC_PREFIX, CUSTOMERS_MASTER_KEY, …). */
+export function startCustomersApp(label: string, env: Record<string, string> = {}): Promise<CustomersTestApp> {
+  return startTestService({
+    label,
+    env,
+    serviceEnv: { CUSTOMERS_MASTER_KEY: randomBytes(32).toString('base64'), DEFAULT_PHONE_REGION: 'DE' },
+    logLevelVariable: 'CUSTOMERS_TEST_LOG_LEVEL',
+    create: (appEnv) => createServiceApp(AppModule, { name: 'customers', config: CustomersConfig, env: appEnv, openApi: false }),
+  });
 }
 
 /** A registration body with this person's details; ids and orders unique per call. */

@@ -1,28 +1,17 @@
 // From validated DTOs to the domain's values: phones parsed to E.164 in the configured default region, one
 // primary email and phone (the first, when none is marked), optional parts present only when given.
-import type { CountryCode } from 'libphonenumber-js';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { fieldsInvalid, type FieldProblem } from '@crm/platform';
+import { fieldsInvalid, PhoneNormaliser as PlatformPhoneNormaliser, type FieldProblem } from '@crm/platform';
 import type { CustomAttribute, EmailAddress, PersonName, PhoneNumber, PostalAddress } from '../../domain';
 import type { AddressDto, CustomAttributeDto, EmailDto, PersonNameDto, PhoneDto } from './profile.dto';
 
-export class PhoneNormaliser {
-  constructor(private readonly defaultRegion: string) {}
-
-  /** E.164, or undefined when the text is no valid phone number (of the default region, without a + prefix). */
-  toE164(text: string): string | undefined {
-    const parsed = parsePhoneNumberFromString(text, this.defaultRegion as CountryCode);
-    return parsed !== undefined && parsed.isValid() && parsed.ext === undefined ? parsed.number : undefined;
-  }
-
+/** The platform's normaliser, and a profile's list of phones (one primary, every invalid one named in the 400). */
+export class PhoneNormaliser extends PlatformPhoneNormaliser {
   /** The phones in E.164; a 400 naming every invalid one (`phones.1.number`). */
   phones(dtos: readonly PhoneDto[], field = 'phones'): PhoneNumber[] {
     const problems: FieldProblem[] = [];
     const numbers = dtos.map((dto, index) => {
       const e164 = this.toE164(dto.number);
-      if (e164 === undefined) {
-        problems.push({ field: `${field}.${index}.number`, problems: [`number must be a valid phone number (international, or national in region ${this.defaultRegion})`] });
-      }
+      if (e164 === undefined) problems.push(this.invalid(`${field}.${index}.number`, 'number'));
       return { e164: e164 ?? '', primary: dto.primary ?? false, ...(dto.label === undefined ? {} : { label: dto.label }) };
     });
     if (problems.length > 0) throw fieldsInvalid(problems);

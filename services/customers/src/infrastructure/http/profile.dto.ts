@@ -6,7 +6,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsEmail,
   IsIn,
   IsISO31661Alpha2,
   IsNotEmpty,
@@ -15,7 +14,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { Trim, TrimLowerCase, TrimUpperCase } from '@crm/platform';
+import { EmailAddressText, PhoneNumberText, Trim, TrimUpperCase } from '@crm/platform';
 import { IsAttributeValue, LIMITS } from './validation';
 
 export class PersonNameDto {
@@ -25,17 +24,14 @@ export class PersonNameDto {
 }
 
 export class EmailDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: LIMITS.email }) @TrimLowerCase() @IsEmail() @MaxLength(LIMITS.email) @IsString() address!: string;
+  @ApiProperty({ example: 'ada@example.com', maxLength: LIMITS.email }) @EmailAddressText() address!: string;
   @ApiPropertyOptional({ description: 'Exactly one is primary; when none is marked, the first is.' }) @IsOptional() @IsBoolean() primary?: boolean;
   @ApiPropertyOptional({ maxLength: LIMITS.label }) @IsOptional() @Trim() @IsNotEmpty() @MaxLength(LIMITS.label) @IsString() label?: string;
 }
 
 export class PhoneDto {
   @ApiProperty({ example: '+49 30 1234567', description: 'International, or national in DEFAULT_PHONE_REGION; stored as E.164' })
-  @Trim()
-  @Matches(/^\+?[0-9][0-9 ()./-]*$/, { message: '$property must be a phone number of digits, spaces and ()./-, with an optional leading +' })
-  @MaxLength(LIMITS.phone)
-  @IsString()
+  @PhoneNumberText()
   number!: string;
   @ApiPropertyOptional({ description: 'Exactly one is primary; when none is marked, the first is.' }) @IsOptional() @IsBoolean() primary?: boolean;
   @ApiPropertyOptional({ maxLength: LIMITS.label }) @IsOptional() @Trim() @IsNotEmpty() @MaxLength(LIMITS.label) @IsString() label?: string;

@@ -1,9 +1,9 @@
 // The sales service for e2e tests: the real app (createServiceApp) on a fresh PostgreSQL database with the
-// PostgreSQL event store and a Kafka topic prefix of its own; helpers to call it and to look at what it stored.
-import type { INestApplication } from '@nestjs/common';
+// PostgreSQL event store and a Kafka topic prefix of its own (startTestService); helpers to call it, to look at what
+// it stored and to read what it published.
 import type { EventStore, RecordedEvent } from '@crm/event-store';
 import { createServiceApp } from '@crm/platform';
-import { createTestDatabase, deleteTopicsWithPrefix, testInfra, testKafka, uniqueTopicPrefix, waitFor, type TestDatabase } from '@crm/testing';
+import { readTopic, startTestService, type TestDatabase, type TestServiceApp, type TopicReader } from '@crm/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { AppModule } from '../../app.module';
@@ -11,16 +11,9 @@ import { SalesConfig } from '../../sales.config';
 import type { CustomerStatus } from '../../domain';
 import { SALES_EVENT_STORE } from '../tokens';
 
-export interface SalesTestApp {
-  app: INestApplication;
-  http: ReturnType<INestApplication['getHttpServer']>;
-  db: TestDatabase;
-  /** Prefix of the Kafka topics this app publishes to (its own, deleted on close). */
-  topicPrefix: string;
+export interface SalesTestApp extends TestServiceApp {
   /** The master key it runs with: pass it to a restarted app on the same database. */
   masterKey: string;
-  /** Stops the app; drops the database and topics unless `keepData` (for a restart on the same data). */
-  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -30,44 +23,16 @@ export interface StartOptions {
 
 /** `env` overrides any variable (KAFKA_TOPIC_PREFIX, SALES_MASTER_KEY, …). */
 export async function startSalesApp(label: string, env: Record<string, string> = {}, options: StartOptions = {}): Promise<SalesTestApp> {
-  const db = options.db ?? (await createTestDatabase(label));
-  const topicPrefix = env['KAFKA_TOPIC_PREFIX'] ?? uniqueTopicPrefix(label);
   const masterKey = env['SALES_MASTER_KEY'] ?? randomBytes(32).toString('base64');
-  try {
-    // Connected at once: another jest run's clean-up drops test databases that have no recent connection.
-    await db.pool.query('SELECT 1');
-    const app = await createServiceApp(AppModule, {
-      name: 'sales',
-      config: SalesConfig,
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
-        SALES_MASTER_KEY: masterKey,
-        DEFAULT_PHONE_REGION: 'DE',
-        PORT: '0',
-        LOG_LEVEL: process.env['SALES_TEST_LOG_LEVEL'] ?? 'silent',
-        KAFKA_TOPIC_PREFIX: topicPrefix,
-        ...env,
-      },
-      openApi: false,
-    });
-    return {
-      app,
-      http: app.getHttpServer(),
-      db,
-      topicPrefix,
-      masterKey,
-      async close({ keepData = false } = {}) {
-        await app.close();
-        if (keepData) return;
-        await db.drop();
-        await deleteTopicsWithPrefix(topicPrefix);
-      },
-    };
-  } catch (error) {
-    await db.drop();
-    throw error;
-  }
+  const t = await startTestService({
+    label,
+    env,
+    db: options.db,
+    serviceEnv: { SALES_MASTER_KEY: masterKey, DEFAULT_PHONE_REGION: 'DE' },
+    logLevelVariable: 'SALES_TEST_LOG_LEVEL',
+    create: (appEnv) => createServiceApp(AppModule, { name: 'sales', config: SalesConfig, env: appEnv, openApi: false }),
+  });
+  return Object.assign(t, { masterKey });
 }
 
 // ---- request bodies (unique ids per call) ----
@@ -177,37 +142,7 @@ export async function storedEventText(t: SalesTestApp, streamNames: readonly str
 
 // ---- what it publishes ----
 
-export interface TopicMessage {
-  key: string | null;
-  value: string;
-  headers: Record<string, string>;
-}
-
 /** Every message of the app's crm.sales.v1 topic from the start, collected in the background by a fresh group. */
-export async function readSalesTopic(t: SalesTestApp): Promise<{ messages: TopicMessage[]; stop(): Promise<void> }> {
-  const consumer = testKafka(`sales-test-${randomUUID().slice(0, 8)}`).consumer({ groupId: `sales-test-${randomUUID()}` });
-  const messages: TopicMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic: `${t.topicPrefix}crm.sales.v1`, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
-      messages.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '', headers });
-    },
-  });
-  return { messages, stop: () => consumer.disconnect() };
-}
+export const readSalesTopic = (t: SalesTestApp): Promise<TopicReader> => readTopic(`${t.topicPrefix}crm.sales.v1`);
 
-/** The messages keyed by one aggregate id, in order, once `until` holds for them. */
-export function waitForMessages(feed: { messages: TopicMessage[] }, key: string, until: (messages: TopicMessage[]) => boolean): Promise<TopicMessage[]> {
-  return waitFor(
-    () => {
-      const mine = feed.messages.filter((m) => m.key === key);
-      return until(mine) ? mine : null;
-    },
-    { description: `Kafka messages keyed ${key}`, timeoutMs: 20_000 },
-  );
-}
-
-export const typesOf = (messages: readonly TopicMessage[]): string[] => messages.map((m) => m.headers['ce_type'] ?? '');
+export { messageTypesOf as typesOf, waitForMessages, type TopicMessage } from '@crm/testing';
