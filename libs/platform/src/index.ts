@@ -14,6 +14,7 @@ export { byKind, MapErrorsInterceptor, withCause, type DeciderErrorKind, type Ht
 export * from './dto/dto-decorators';
 export { IdParams } from './dto/id-params';
 export { HistoryQuery } from './dto/history-query';
+export { isInstant, IsInstant, PageCursor, PageLimit } from './dto/page-query';
 export { PhoneNormaliser } from './dto/phone-normaliser';
 export * from './dto/contact-decorators';
 export * from './logging/correlation';

@@ -1,5 +1,5 @@
 // EventConsumer on the real broker and database: deduplication in the handler's transaction, offsets
-// after commit, two members of one group with one leaving mid-stream.
+// after commit, two members of one group with one leaving mid-stream, and a crash seen by the readiness check.
 import { deleteTopicsWithPrefix, uniqueTopicPrefix, waitFor, type TestDatabase } from '@crm/testing';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -17,7 +17,8 @@ import {
   createQuietTestDatabase,
 } from '../__fixtures__/int-kit';
 import { KafkaPublisher } from '../bus/publisher';
-import type { OutgoingMessage } from '../bus/types';
+import type { OutgoingMessage, Publisher } from '../bus/types';
+import { NonRetriableError } from './errors';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 
 const prefix = uniqueTopicPrefix('consumer');
@@ -157,5 +158,45 @@ describe('EventConsumer', () => {
     await waitFor(async () => (await committedTotal(groupId, topic)) === 720, { description: 'all offsets committed' });
     expect(handledBy.b).toBe(byBAtStop); // B applied nothing after its stop returned
     expect(await readProjection(db.pool, 'group_notes')).toEqual(cleanPass(Object.fromEntries(customers.map((id) => [id, 30]))));
+  });
+
+  it('reports a kafkajs crash until it is back in its group: readiness fails meanwhile', async () => {
+    const topic = `${prefix}crash`;
+    const groupId = `${prefix}crash-group`;
+    await createTopic(topic, 1);
+    // A dead-letter topic that cannot be written makes the batch fail in kafkajs's hands: a CRASH, then its restarts.
+    let deadLettersDown = true;
+    const deadLettered: OutgoingMessage[] = [];
+    const deadLetterPublisher: Publisher = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      publish: async (messages) => {
+        if (deadLettersDown) throw new Error('dead-letter topic unreachable');
+        deadLettered.push(...messages);
+      },
+    };
+    const c = consumer({
+      groupId,
+      topics: [topic],
+      bus: { ...testBus('consumer-crash'), retries: 0 },
+      deadLetterPublisher,
+      handle: async () => {
+        throw new NonRetriableError('refused');
+      },
+    });
+    expect(() => c.readiness()).toThrow(/not in its group \(idle\)/);
+    await c.start();
+    expect(c.readiness()).toEqual({ group: groupId, topics: [topic] });
+
+    await publisher.publish([ceMessage({ topic, customerId: randomUUID(), seq: 0 })]);
+    await waitFor(() => c.status.state === 'crashed', { description: 'the consumer crashed' });
+    expect(() => c.readiness()).toThrow(/crashed: /);
+
+    deadLettersDown = false;
+    await waitFor(async () => deadLettered.length === 1 && (await committedTotal(groupId, topic)) === 1, { timeoutMs: 30_000, description: 'dead-lettered and committed' });
+    await waitFor(() => c.status.state === 'running', { description: 'back in its group' });
+    expect(c.readiness()).toEqual({ group: groupId, topics: [topic] });
+    await c.stop();
+    expect(c.status.state).toBe('stopped');
   });
 });

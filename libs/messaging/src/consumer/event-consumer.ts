@@ -60,6 +60,18 @@ interface BatchControl {
 
 type Outcome = 'done' | 'abandoned';
 
+/**
+ * Where the kafkajs consumer is, from its own events: `running` once it has joined its group (GROUP_JOIN), `crashed`
+ * after a CRASH until it joins again (kafkajs's own restart or ours), `disconnected` when it left without our stop.
+ */
+export type ConsumerState = 'idle' | 'starting' | 'running' | 'crashed' | 'disconnected' | 'stopped';
+
+export interface ConsumerStatus {
+  state: ConsumerState;
+  /** The error of the last crash, while `crashed`. */
+  error?: string;
+}
+
 export class EventConsumer {
   private readonly log: MessagingLogger;
   private readonly metrics: ConsumerMetrics;
@@ -75,6 +87,7 @@ export class EventConsumer {
   private readonly stopSignal = new AbortController();
   private stopping = false;
   private restarting: Promise<void> | null = null;
+  private current: ConsumerStatus = { state: 'idle' };
 
   constructor(private readonly options: EventConsumerOptions) {
     this.log = options.logger ?? silentLogger;
@@ -88,8 +101,22 @@ export class EventConsumer {
     this.commitIntervalMs = options.commitIntervalMs ?? 1_000;
   }
 
+  /** The consumer's state as its kafkajs events report it (see ConsumerState). */
+  get status(): ConsumerStatus {
+    return this.current;
+  }
+
+  /** For a readiness probe: the group and topics while the consumer is in its group; throws otherwise. */
+  readiness(): { group: string; topics: string[] } {
+    const { state, error } = this.current;
+    if (state === 'running') return { group: this.options.groupId, topics: this.options.topics };
+    if (state === 'crashed') throw new Error(`the consumer of group ${this.options.groupId} crashed: ${error ?? 'unknown error'}`);
+    throw new Error(`the consumer of group ${this.options.groupId} is not in its group (${state})`);
+  }
+
   /** Creates the schema and dead-letter topics, joins the group and starts consuming. */
   async start(): Promise<void> {
+    this.current = { state: 'starting' };
     await ensureMessagingSchema(this.options.pool);
     this.kafka = createKafka(this.options.bus, this.log);
     await this.ensureDeadLetterTopics(this.kafka);
@@ -102,6 +129,7 @@ export class EventConsumer {
     if (this.stopping) return;
     this.stopping = true;
     this.stopSignal.abort();
+    this.current = { state: 'stopped' };
     await this.restarting?.catch(() => undefined);
     const consumer = this.consumer;
     this.consumer = null;
@@ -138,7 +166,16 @@ export class EventConsumer {
     // kafkajs restarts itself after most crashes; when it gives up (restart: false) we start over.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.log.error({ group: this.options.groupId, restart: payload.restart, ...errorFields(payload.error) }, 'consumer crashed');
-      if (!payload.restart && !this.stopping && this.consumer === consumer) this.restartLater();
+      if (this.stopping || this.consumer !== consumer) return;
+      this.current = { state: 'crashed', error: payload.error.message };
+      if (!payload.restart) this.restartLater();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (!this.stopping && this.consumer === consumer) this.current = { state: 'running' };
+    });
+    // A crash disconnects before it reports CRASH, so `crashed` (with its error) is what stays.
+    consumer.on(consumer.events.DISCONNECT, () => {
+      if (!this.stopping && this.consumer === consumer) this.current = { state: 'disconnected' };
     });
     this.consumer = consumer;
     await consumer.connect();

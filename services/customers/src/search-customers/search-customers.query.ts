@@ -2,24 +2,9 @@
 // range answer 400 naming the parameter. Repeatable parameters (`tag`, `status`, `consent`) may be given once
 // or several times.
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  registerDecorator,
-  type ValidationOptions,
-} from 'class-validator';
-import { isIsoTime } from '@crm/event-store';
-import { Trim } from '@crm/platform';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsInstant, PageCursor, PageLimit, Trim } from '@crm/platform';
 import { CONSENT_CHANNELS, type ConsentChannel } from '../domain';
 import { LIMITS, TAG_PATTERN } from '../infrastructure/http/validation';
 import { PROFILE_STATUSES, type ProfileStatus } from '../read-model/customer-profile.row';
@@ -29,24 +14,6 @@ export const DEFAULT_LIMIT = 20;
 
 /** `a` or `a&a` → an array; anything else is left to the validators. */
 const Repeatable = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value));
-
-/** YYYY-MM-DD (midnight UTC) or an ISO-8601 date-time with a zone. */
-function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isInstant',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: '$property must be a date (YYYY-MM-DD) or an ISO-8601 date-time with a zone', ...options },
-      validator: { validate: (value: unknown) => isInstant(value) },
-    });
-}
-
-export function isInstant(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
-  return isIsoTime(value);
-}
 
 export class SearchCustomersQuery {
   @ApiPropertyOptional({ description: 'Text in the name, an email, a phone (any format) or the company; case-insensitive', maxLength: 200 })
@@ -88,18 +55,6 @@ export class SearchCustomersQuery {
   @ApiPropertyOptional({ description: 'Last purchase at or after (inclusive)' }) @IsOptional() @IsInstant() lastPurchaseFrom?: string;
   @ApiPropertyOptional({ description: 'Last purchase before (exclusive)' }) @IsOptional() @IsInstant() lastPurchaseTo?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @Max(MAX_LIMIT)
-  @Min(1)
-  @IsInt()
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor returned by this API' })
-  @MaxLength(300)
-  @IsString()
-  cursor?: string;
+  @PageLimit({ max: MAX_LIMIT, default: DEFAULT_LIMIT }) limit?: number;
+  @PageCursor({ maxLength: 300 }) cursor?: string;
 }

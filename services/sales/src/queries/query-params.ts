@@ -1,20 +1,18 @@
 // Validation of the sales queries' parameters beyond class-validator's own: instants, months, and the paging pair
 // every list takes. A parameter at fault answers 400 naming it (the platform's ValidationPipe).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, registerDecorator, type ValidationOptions } from 'class-validator';
-import { fieldsInvalid, isCalendarDate, isIsoDateTime, TrimLowerCase } from '@crm/platform';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength, registerDecorator, type ValidationOptions } from 'class-validator';
+import { fieldsInvalid, IsInstant, PageCursor, PageLimit, TrimLowerCase } from '@crm/platform';
 import { instantOf } from './figures';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './keyset';
+
+// Instants are the platform's (IsInstant of @crm/platform), re-exported for the query DTOs that import them here.
+export { IsInstant } from '@crm/platform';
 
 function checkedBy(name: string, check: (value: unknown) => boolean, message: string, options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({ name, target: target.constructor, propertyName: String(propertyName), options: { message, ...options }, validator: { validate: check } });
 }
-
-/** YYYY-MM-DD (midnight UTC) or an ISO-8601 date-time with a zone. */
-export const IsInstant = (options?: ValidationOptions): PropertyDecorator =>
-  checkedBy('isInstant', (v) => isCalendarDate(v) || isIsoDateTime(v), '$property must be a date (YYYY-MM-DD) or an ISO-8601 date-time with a zone', options);
 
 export const isMonth = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
 
@@ -28,20 +26,8 @@ export const IsUserId = (): PropertyDecorator => (target: object, property: stri
 
 /** `limit` and `cursor` of a keyset-paginated list. */
 export class PageParams {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @Max(MAX_LIMIT)
-  @Min(1)
-  @IsInt()
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor returned by this API' })
-  @MaxLength(400)
-  @IsString()
-  cursor?: string;
+  @PageLimit({ max: MAX_LIMIT, default: DEFAULT_LIMIT }) limit?: number;
+  @PageCursor({ maxLength: 400 }) cursor?: string;
 }
 
 /** A required period [from, to) and an optional pipeline. */
