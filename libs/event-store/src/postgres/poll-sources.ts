@@ -5,10 +5,17 @@ import { comparePositions, START, type Position, type SubscriptionFilter } from 
 import { single, toRecordedEvent, type EventRow, type PollRow, type Queries, type StreamPageRow } from './queries';
 import { TOMBSTONE_REVISION } from './schema';
 import type { PollSource } from './subscriptions';
+import type { VisibleHead } from './visible-head';
 
 const MAX_BIGINT = 9223372036854775807n;
 
-export function allSource(pool: Pool, sql: Queries, from: 'start' | 'end' | Position, filter: SubscriptionFilter | undefined): PollSource {
+export function allSource(
+  pool: Pool,
+  sql: Queries,
+  from: 'start' | 'end' | Position,
+  filter: SubscriptionFilter | undefined,
+  visibleHead?: VisibleHead,
+): PollSource {
   const prefixes = filter?.streamNamePrefixes?.length ? filter.streamNamePrefixes : null;
   const types = filter?.eventTypes?.length ? filter.eventTypes : null;
   let cursor: Position = from === 'start' || from === 'end' ? START : from;
@@ -31,6 +38,7 @@ export function allSource(pool: Pool, sql: Queries, from: 'start' | 'end' | Posi
         if (comparePositions(last, cursor) > 0) head = last;
       }
     },
+    mayHaveNews: visibleHead && (() => visibleHead.hasEventsAfter(cursor)),
     async poll(limit) {
       if (skipCommitted && cursor.commit >= skipCommitted.xmax) skipCommitted = undefined;
       const { rows } = await pool.query<PollRow>(sql.subscriptionPoll, [

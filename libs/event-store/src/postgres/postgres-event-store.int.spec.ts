@@ -48,10 +48,11 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     store = await newStore({ polling: { minDelayMs: 5, maxDelayMs: 20 } });
-    // Count the $all polls, to know that a subscriber has looked again without sleeping.
+    // Count the $all polls and visible-head checks (an idle subscriber's look), to know that a subscriber has
+    // looked again without sleeping.
     const query = store.pool.query.bind(store.pool) as (...args: unknown[]) => unknown;
     (store.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('pg_visible_in_snapshot')) pollCount += 1;
+      if (typeof args[0] === 'string' && args[0].includes('pg_current_snapshot') && !args[0].includes('pg_snapshot_xmax')) pollCount += 1;
       return query(...args);
     };
   });
@@ -185,6 +186,33 @@ describe('PostgresEventStore', () => {
       `SELECT current_setting('idle_in_transaction_session_timeout') AS idle, current_setting('statement_timeout') AS statement`,
     );
     expect(rows[0]).toEqual({ idle: '1234ms', statement: '5678ms' });
+  });
+
+  test('idle $all subscribers share one visible-head check instead of each polling, and still see the next event', async () => {
+    const shared = await newStore({ polling: { minDelayMs: 5, maxDelayMs: 20 } });
+    const counts = { polls: 0, heads: 0 };
+    const query = shared.pool.query.bind(shared.pool) as (...args: unknown[]) => unknown;
+    (shared.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('pg_visible_in_snapshot')) counts.polls += 1;
+      else if (typeof args[0] === 'string' && args[0].includes('pg_current_snapshot') && !args[0].includes('pg_snapshot_xmax')) counts.heads += 1;
+      return query(...args);
+    };
+    const prefix = `idle_${randomUUID().slice(0, 8)}`;
+    await shared.appendToStream(`${prefix}-a`, testEvents(1));
+    const recorders = Array.from({ length: 6 }, () => new Recorder().start((h) => shared.subscribeToAll(h, { filter: { streamNamePrefixes: [prefix] } })));
+    try {
+      await waitFor(() => recorders.every((r) => r.caughtUp === 1 && r.events.length === 1), { description: 'all caught up' });
+      // Idle: once every subscriber has polled and found nothing, they only check the shared head.
+      await waitFor(() => counts.heads >= 10, { description: 'head checks while idle' });
+      const before = { ...counts };
+      await waitFor(() => counts.heads >= before.heads + 20, { description: '20 more head checks' });
+      expect(counts.polls - before.polls).toBe(0);
+
+      await shared.appendToStream(`${prefix}-b`, testEvents(1));
+      await waitFor(() => recorders.every((r) => r.events.length === 2), { description: 'the next event at every subscriber' });
+    } finally {
+      await Promise.all(recorders.map((r) => r.subscription?.unsubscribe()));
+    }
   });
 
   test('a pool made with eventStorePoolSettings sends the settings on connect, and the store leaves it as it is', async () => {

@@ -24,6 +24,7 @@ import type {
   Subscription,
   SubscriptionHandlers,
 } from '../types';
+import { VisibleHead } from './visible-head';
 import { GroupCommitter, type GroupCommitOptions, type PendingAppend } from './group-commit';
 import { createEventStoreMetrics, type AppendOutcome, type EventStoreMetrics } from './metrics';
 import { DEFAULT_SCHEMA, migrateEventStore, type MigrateResult } from './migrate';
@@ -80,6 +81,8 @@ export class PostgresEventStore implements EventStore {
   private readonly polling: { minDelayMs: number; maxDelayMs: number };
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly groupCommitter: GroupCommitter | undefined;
+  /** Shared by the live $all subscriptions: idle ones check it instead of each polling. */
+  private readonly visibleHead: VisibleHead;
   private closed = false;
 
   /** Creates the store and applies its migrations. */
@@ -134,6 +137,7 @@ export class PostgresEventStore implements EventStore {
       options.groupCommit === false
         ? undefined
         : new GroupCommitter({ one: (append) => this.writeOne(this.pool, append), many: (appends) => this.writeMany(appends) }, options.groupCommit);
+    this.visibleHead = new VisibleHead(this.pool, this.sql.visibleHead, options.polling?.minDelayMs ?? 10);
     this.polling = { minDelayMs: options.polling?.minDelayMs ?? 10, maxDelayMs: options.polling?.maxDelayMs ?? 250 };
   }
 
@@ -219,7 +223,7 @@ export class PostgresEventStore implements EventStore {
   subscribeToAll(handlers: SubscriptionHandlers, options: SubscribeToAllOptions = {}): Subscription {
     const interval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
     if (!Number.isInteger(interval) || interval < 1) throw new RangeError('checkpointInterval must be a positive integer');
-    const source = allSource(this.pool, this.sql, options.fromPosition ?? 'start', options.filter);
+    const source = allSource(this.pool, this.sql, options.fromPosition ?? 'start', options.filter, this.visibleHead);
     return this.subscribe(source, handlers, interval);
   }
 

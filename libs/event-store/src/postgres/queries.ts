@@ -104,6 +104,9 @@ export function queriesFor(schema: string) {
           LEFT JOIN LATERAL (SELECT transaction_id, sequence FROM w ORDER BY transaction_id DESC, sequence DESC LIMIT 1) last ON true
       ) page
       ORDER BY is_tail, tx, sequence`,
+    /** The last visible event of $all: what an idle live subscription checks before it polls. */
+    visibleHead: `SELECT transaction_id::text AS commit, sequence::text AS prepare FROM ${s}.events
+       WHERE ${VISIBLE} ORDER BY transaction_id DESC, sequence DESC LIMIT 1`,
     /** Where a subscription starts: what had committed (and its last event), and the oldest transaction still running. */
     startSnapshot: `
       SELECT pg_current_snapshot()::text AS snapshot, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,

@@ -20,6 +20,8 @@ export interface PollSource {
   start(): Promise<void>;
   /** Reads the next page and moves the cursor past it. */
   poll(limit: number): Promise<PollPage>;
+  /** A cheap check an idle live subscription makes before polling: false means a poll would find nothing. */
+  mayHaveNews?: (() => Promise<boolean>) | undefined;
 }
 
 export interface PollingOptions {
@@ -62,7 +64,13 @@ export class PollingSubscription implements Subscription {
     let sinceCheckpoint = 0;
     try {
       await this.source.start();
+      let idle = false;
       while (!this.stopped) {
+        if (idle && caughtUp && this.source.mayHaveNews && !(await this.source.mayHaveNews())) {
+          idleDelay = Math.min(maxDelayMs, idleDelay * 2);
+          await this.sleep(idleDelay);
+          continue;
+        }
         // Never scan past the next checkpoint: it fires exactly every `checkpointInterval` events.
         const limit = checkpoints ? Math.min(pageSize, checkpointInterval - sinceCheckpoint) : pageSize;
         const page = await this.source.poll(limit);
@@ -84,6 +92,7 @@ export class PollingSubscription implements Subscription {
           caughtUp = true;
           await this.call(() => this.handlers.onCaughtUp?.());
         }
+        idle = page.scanned === 0;
         idleDelay = page.scanned > 0 ? minDelayMs : Math.min(maxDelayMs, idleDelay * 2);
         await this.sleep(page.scanned > 0 ? minDelayMs : idleDelay);
       }
