@@ -62,6 +62,16 @@ describe('ServiceConsumer', () => {
     await consumer.onApplicationBootstrap();
     const check = consumer.checks.get('kafka-notes');
     expect(check).toBeDefined();
+    // Ready once in its group: on a broker that has just started, kafkajs may first crash and restart on a
+    // retriable "coordinator is loading", and readiness is red until it has joined.
+    const ready = async () => {
+      try {
+        return await check!();
+      } catch {
+        return undefined;
+      }
+    };
+    await waitFor(async () => (await ready()) !== undefined, { timeoutMs: 30_000, description: 'the consumer ready' });
     expect(await check!()).toEqual({ group: `${prefix}notes-group`, topic: `${prefix}notes` });
 
     const publisher = new KafkaPublisher(testBus('service-consumer-producer'));
