@@ -31,12 +31,13 @@ export class Registrations {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** The customers service (command side, projections, relay, lead-conversion consumer) on `dbUrl`. */
-export function startCustomers(dbUrl: string, topicPrefix: string): Promise<ServiceProcess> {
+export function startCustomers(dbUrl: string, topicPrefix: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   return startServiceProcess('bench/customers/customers-service.ts', {
     DATABASE_URL: dbUrl,
     KAFKA_TOPIC_PREFIX: topicPrefix,
     CUSTOMERS_MASTER_KEY: randomBytes(32).toString('base64'),
     DEFAULT_PHONE_REGION: 'DE',
+    ...env,
   });
 }
 

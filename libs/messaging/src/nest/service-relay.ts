@@ -10,6 +10,8 @@ export interface ServiceRelayOptions extends Omit<SupervisedRelayOptions, 'datab
   health: Pick<HealthRegistry, 'register' | 'unregister'>;
   /** The readiness check's name, e.g. `kafka`. */
   healthCheck: string;
+  /** When set, the relay is not started in this process and this says why, e.g. `RUN_BACKGROUND_WORK=false`. */
+  disabledBy?: string | undefined;
 }
 
 /** Extend it with an @Injectable class whose constructor builds the options from what it injects. */
@@ -17,10 +19,12 @@ export abstract class ServiceRelay implements OnApplicationBootstrap, BeforeAppl
   readonly relay: SupervisedRelay;
   private readonly health: ServiceRelayOptions['health'];
   private readonly healthCheck: string;
+  private readonly disabled: boolean;
 
-  protected constructor({ config, health, healthCheck, ...relay }: ServiceRelayOptions) {
+  protected constructor({ config, health, healthCheck, disabledBy, ...relay }: ServiceRelayOptions) {
     this.health = health;
     this.healthCheck = healthCheck;
+    this.disabled = disabledBy !== undefined;
     this.relay = new SupervisedRelay({
       ...relay,
       database: { connectionString: config.DATABASE_URL, application_name: `${config.SERVICE_NAME}-relay` },
@@ -30,11 +34,13 @@ export abstract class ServiceRelay implements OnApplicationBootstrap, BeforeAppl
 
   /** Waits for the first start (topics created); when Kafka is down, keeps trying in the background instead. */
   async onApplicationBootstrap(): Promise<void> {
+    if (this.disabled) return;
     this.health.register(this.healthCheck, () => this.relay.readiness());
     await this.relay.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.disabled) return;
     this.health.unregister(this.healthCheck);
     await this.relay.stop();
   }

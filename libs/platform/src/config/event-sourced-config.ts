@@ -1,8 +1,8 @@
 // The environment of a service with its own event store, crypto-shredded personal data and a Kafka topic: what
 // the customers and sales services share. A service extends it with its own master key and variables.
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { BaseServiceConfig } from './service-config';
+import { IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { BaseServiceConfig, BooleanFlag } from './service-config';
 
 export const EVENT_STORES = ['postgres', 'eventstoredb'] as const;
 export type EventStoreKind = (typeof EVENT_STORES)[number];
@@ -29,6 +29,15 @@ export function PhoneRegionVariable(): PropertyDecorator {
 // As in BaseServiceConfig, the type check sits at the bottom (and is applied first in the decorators above):
 // class-validator reports only the first failure of a variable.
 export class EventSourcedServiceConfig extends BaseServiceConfig {
+  /**
+   * Run the background work in this process: projections, the relay to Kafka, consumers, schedulers. `false` makes
+   * an API-only process (commands and queries), so the HTTP side can be scaled apart from one worker process whose
+   * event loop the read side then has to itself (docs/decisions/0017).
+   */
+  @BooleanFlag()
+  @IsBoolean()
+  RUN_BACKGROUND_WORK = true;
+
   /** Where the service's streams live. Its data keys and read models stay in DATABASE_URL either way. */
   @IsIn(EVENT_STORES)
   EVENT_STORE: EventStoreKind = 'postgres';
@@ -84,4 +93,11 @@ export class EventSourcedServiceConfig extends BaseServiceConfig {
   @Max(10)
   @IsInt()
   KAFKA_REPLICATION_FACTOR = 1;
+}
+
+/** Why a background component does not start in this process, or undefined when it does. */
+export function backgroundWorkDisabledBy(config: Pick<EventSourcedServiceConfig, 'RUN_BACKGROUND_WORK'>, ownSwitch?: { enabled: boolean; name: string }): string | undefined {
+  if (!config.RUN_BACKGROUND_WORK) return 'RUN_BACKGROUND_WORK=false';
+  if (ownSwitch && !ownSwitch.enabled) return `${ownSwitch.name}=false`;
+  return undefined;
 }

@@ -1,6 +1,6 @@
 // The variables every event-sourced service shares, and the decorators of those each names for itself.
 import { randomBytes } from 'node:crypto';
-import { EventSourcedServiceConfig, MasterKeyVariable, PhoneRegionVariable, validateConfig } from '../index';
+import { backgroundWorkDisabledBy, EventSourcedServiceConfig, MasterKeyVariable, PhoneRegionVariable, validateConfig } from '../index';
 
 class NotesConfig extends EventSourcedServiceConfig {
   @MasterKeyVariable() NOTES_MASTER_KEY!: string;
@@ -46,5 +46,20 @@ describe('EventSourcedServiceConfig', () => {
     expect(problemsOf({ ...base, NOTES_MASTER_KEY: randomBytes(16).toString('base64') })).toEqual(['NOTES_MASTER_KEY']);
     expect(problemsOf({ ...base, DEFAULT_PHONE_REGION: 'de' })).toEqual(['DEFAULT_PHONE_REGION']);
     expect(problemsOf({ ...base, DEFAULT_PHONE_REGION: 'XX' })).toEqual(['DEFAULT_PHONE_REGION']);
+  });
+});
+
+describe('RUN_BACKGROUND_WORK', () => {
+  it('is on by default; false makes an API-only process, and names itself as the reason a component does not start', () => {
+    const on = validateConfig(NotesConfig, base);
+    const off = validateConfig(NotesConfig, { ...base, RUN_BACKGROUND_WORK: 'false' });
+    expect(on.ok && on.config.RUN_BACKGROUND_WORK).toBe(true);
+    expect(off.ok && off.config.RUN_BACKGROUND_WORK).toBe(false);
+    expect(problemsOf({ ...base, RUN_BACKGROUND_WORK: 'sometimes' })).toEqual(['RUN_BACKGROUND_WORK']);
+
+    expect(backgroundWorkDisabledBy({ RUN_BACKGROUND_WORK: true })).toBeUndefined();
+    expect(backgroundWorkDisabledBy({ RUN_BACKGROUND_WORK: false }, { enabled: true, name: 'FEED_ENABLED' })).toBe('RUN_BACKGROUND_WORK=false');
+    expect(backgroundWorkDisabledBy({ RUN_BACKGROUND_WORK: true }, { enabled: false, name: 'FEED_ENABLED' })).toBe('FEED_ENABLED=false');
+    expect(backgroundWorkDisabledBy({ RUN_BACKGROUND_WORK: true }, { enabled: true, name: 'FEED_ENABLED' })).toBeUndefined();
   });
 });

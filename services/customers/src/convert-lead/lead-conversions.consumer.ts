@@ -5,7 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LeadConvertedV1, salesTopic } from '@crm/contracts';
 import { ServiceConsumer, topicSpecOf, type ConsumedEvent, type TopicSpec } from '@crm/messaging';
-import { HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
+import { backgroundWorkDisabledBy, HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
 import type { Pool } from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import { CustomersConfig } from '../customers.config';
@@ -44,7 +44,7 @@ export class LeadConversionsConsumer extends ServiceConsumer {
       groupId: leadConversionsGroupId(config),
       pool,
       handles: (type) => type === LeadConvertedV1.type,
-      disabledBy: config.LEAD_CONVERSIONS_ENABLED ? undefined : 'LEAD_CONVERSIONS_ENABLED=false',
+      disabledBy: backgroundWorkDisabledBy(config, { enabled: config.LEAD_CONVERSIONS_ENABLED, name: 'LEAD_CONVERSIONS_ENABLED' }),
       health,
       healthCheck: LEAD_CONVERSIONS_HEALTH,
       metrics: registry,

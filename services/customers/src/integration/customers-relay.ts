@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { customersTopic } from '@crm/contracts';
 import type { EventStore } from '@crm/event-store';
 import { contractMapper, ServiceRelay, topicSpecOf, type EventMapper, type TopicSpec } from '@crm/messaging';
-import { HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
+import { backgroundWorkDisabledBy, HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
 import type { Registry } from 'prom-client';
 import { CustomersConfig } from '../customers.config';
 import { CUSTOMER_EVENT_STORE, CUSTOMER_STREAM_PREFIX, DataKeyring } from '../infrastructure';
@@ -39,6 +39,7 @@ export class CustomersRelay extends ServiceRelay {
       config,
       health,
       healthCheck: 'kafka',
+      disabledBy: backgroundWorkDisabledBy(config),
       name: RELAY_NAME,
       store: new CustomerIntegrationFeed(store, keyring, { onErased: (customerId) => keyring.forget(customerId) }),
       source: customersTopic.source,

@@ -8,6 +8,7 @@ import { ProjectionRunner, registerProjectionStatusGauges } from '@crm/projectio
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { installAnalystAccess } from '../analysts/analyst-access';
+import { CustomersConfig } from '../customers.config';
 import { CONTACT_HASHER, CUSTOMER_EVENT_STORE, CUSTOMERS_POOL, DataKeyring, type ContactHasher } from '../infrastructure';
 import { customerProfilesProjection } from './customer-profiles.projection';
 
@@ -23,6 +24,7 @@ export class CustomerProfilesRunner implements OnApplicationBootstrap, BeforeApp
     @Inject(CUSTOMER_EVENT_STORE) store: EventStore,
     @Inject(CONTACT_HASHER) hasher: ContactHasher,
     keyring: DataKeyring,
+    private readonly config: CustomersConfig,
     @Inject(METRICS_REGISTRY) registry: Registry,
     loggers: PlatformLogger,
   ) {
@@ -40,11 +42,13 @@ export class CustomerProfilesRunner implements OnApplicationBootstrap, BeforeApp
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.RUN_BACKGROUND_WORK) return; // an API-only process: the worker process projects
     await this.runner.start();
     await installAnalystAccess(this.pool);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.config.RUN_BACKGROUND_WORK) return;
     await this.runner.stop();
   }
 }

@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { DataKeyring, SALES_EVENT_STORE, SALES_POOL } from '../infrastructure';
 import { conversionLinksProjection } from './conversion-links.projection';
+import { SalesConfig } from '../sales.config';
 
 /** A short window keeps "linked → visible to the follow-ups and the stuck query" low; catch-up still batches. */
 export const CONVERSION_LINKS_BATCHING = { batchSize: 500, batchWindowMs: 5 } as const;
@@ -26,6 +27,7 @@ export class ConversionLinksRunner implements OnApplicationBootstrap, BeforeAppl
     @Inject(METRICS_REGISTRY) registry: Registry,
     keyring: DataKeyring,
     loggers: PlatformLogger,
+    private readonly config: SalesConfig,
   ) {
     // Another replica may still hold an erased lead's key in its cache: drop it as soon as the erasure is seen.
     const projection = conversionLinksProjection({ onLeadErased: (leadId) => keyring.forget(leadId) });
@@ -42,11 +44,13 @@ export class ConversionLinksRunner implements OnApplicationBootstrap, BeforeAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.RUN_BACKGROUND_WORK) return; // an API-only process: never "started", so no follow-up worker either
     await this.runner.start();
     this.markStarted();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.config.RUN_BACKGROUND_WORK) return;
     await this.runner.stop();
   }
 

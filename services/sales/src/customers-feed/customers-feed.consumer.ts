@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { customersTopic } from '@crm/contracts';
 import { ServiceConsumer, topicSpecOf, type ConsumedEvent, type TopicSpec } from '@crm/messaging';
-import { HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
+import { backgroundWorkDisabledBy, HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
 import type { Pool, PoolClient } from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import { sagaSettings } from '../conversion/saga-settings';
@@ -44,7 +44,7 @@ export class CustomersFeedConsumer extends ServiceConsumer {
       groupId: settings.customersFeedGroupId,
       pool,
       handles: (type) => FEED_EVENT_TYPES.has(type),
-      disabledBy: settings.customersFeedEnabled ? undefined : 'CUSTOMERS_FEED_ENABLED=false',
+      disabledBy: backgroundWorkDisabledBy(config, { enabled: settings.customersFeedEnabled, name: 'CUSTOMERS_FEED_ENABLED' }),
       health,
       healthCheck: CUSTOMERS_FEED_HEALTH,
       metrics: registry,

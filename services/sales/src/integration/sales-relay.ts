@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { salesTopic } from '@crm/contracts';
 import { DataKeyring, type EventStore } from '@crm/event-store';
 import { contractMapper, ServiceRelay, topicSpecOf, type TopicSpec } from '@crm/messaging';
-import { HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
+import { backgroundWorkDisabledBy, HealthRegistry, METRICS_REGISTRY, PlatformLogger } from '@crm/platform';
 import type { Registry } from 'prom-client';
 import { SALES_STREAM_PREFIXES } from '../domain';
 import { SALES_EVENT_STORE } from '../infrastructure/tokens';
@@ -38,6 +38,7 @@ export class SalesRelay extends ServiceRelay {
       config,
       health,
       healthCheck: 'kafka-relay',
+      disabledBy: backgroundWorkDisabledBy(config),
       name: RELAY_NAME,
       store: new SalesIntegrationFeed(store, keyring),
       source: salesTopic.source,

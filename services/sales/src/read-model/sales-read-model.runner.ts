@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import { installAnalystAccess } from '../analysts/analyst-access';
 import { SALES_EVENT_STORE, SALES_POOL } from '../infrastructure/tokens';
 import { ensureReadSchema, salesProjections } from './sales-projections';
+import { SalesConfig } from '../sales.config';
 
 /** Batching: a short window keeps "accepted → visible" low, catch-up still gets full batches. */
 export const SALES_BATCHING = { batchSize: 500, batchWindowMs: 5 } as const;
@@ -24,6 +25,7 @@ export class SalesReadModelRunner implements OnApplicationBootstrap, BeforeAppli
     @Inject(SALES_EVENT_STORE) store: EventStore,
     @Inject(METRICS_REGISTRY) registry: Registry,
     loggers: PlatformLogger,
+    private readonly config: SalesConfig,
   ) {
     this.runners = salesProjections().map(
       (projection) =>
@@ -33,12 +35,14 @@ export class SalesReadModelRunner implements OnApplicationBootstrap, BeforeAppli
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.RUN_BACKGROUND_WORK) return; // an API-only process: the worker process projects
     await ensureReadSchema(this.pool);
     await Promise.all(this.runners.map((runner) => runner.start()));
     await installAnalystAccess(this.pool);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.config.RUN_BACKGROUND_WORK) return;
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 

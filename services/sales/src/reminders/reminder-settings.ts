@@ -23,7 +23,8 @@ const LIMITS = {
 export function reminderSettingsOf(config: object): ReminderSettings {
   const values = config as Record<string, unknown>;
   return {
-    enabled: flag(values['REMINDERS_ENABLED'], REMINDER_DEFAULTS.enabled),
+    // RUN_BACKGROUND_WORK=false (an API-only process) turns the reminders off with the rest of the background work.
+    enabled: values['RUN_BACKGROUND_WORK'] !== false && flag(values['REMINDERS_ENABLED'], REMINDER_DEFAULTS.enabled),
     pollIntervalMs: integer(values['REMINDER_POLL_INTERVAL_MS'], 'pollIntervalMs'),
     batchSize: integer(values['REMINDER_BATCH_SIZE'], 'batchSize'),
     maxAttempts: integer(values['REMINDER_MAX_ATTEMPTS'], 'maxAttempts'),
