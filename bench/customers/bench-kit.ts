@@ -1,5 +1,6 @@
 // What the HTTP benchmarks share: fresh databases, services as child processes, CPU and memory from /proc, percentiles.
 import { deadLetterTopicOf, deleteTopics } from '@crm/messaging';
+import type { INestApplication } from '@nestjs/common';
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -137,4 +138,23 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
     await pause(200);
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+/**
+ * The body of a service's benchmark entry (a child process): the real app from source, configured by the
+ * environment, on 127.0.0.1 on a free port reported to the parent over IPC; 'stop' over IPC closes it gracefully.
+ */
+export function serveForBenchmark(create: () => Promise<INestApplication>): void {
+  const main = async (): Promise<void> => {
+    const app = await create();
+    await app.listen(0, '127.0.0.1');
+    process.send?.({ url: await app.getUrl() });
+    process.on('message', (message) => {
+      if (message === 'stop') void app.close().then(() => process.exit(0));
+    });
+  };
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -6,3 +6,4 @@ export * from './topic-reader';
 export * from './service-app';
 export { portOpen, REPO_ROOT } from './local-infra';
 export * from './decider-spec';
+export * from './roles';

@@ -1,5 +1,6 @@
 // Analysts' access over the real stack: as crm_analyst the documented views answer, and nothing else of the
 // service does (events, data keys, the read model's own tables and schemas, checkpoints).
+import { asRole, refusalAs } from '@crm/testing';
 import type { PoolClient } from 'pg';
 import request from 'supertest';
 import { registerCustomer } from '../infrastructure/__fixtures__/customers-test-app';
@@ -15,28 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** Runs `work` as the analyst role in one session; the session's role is reset afterwards. */
-async function asAnalyst<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await t.db.pool.connect();
-  try {
-    await client.query(`SET ROLE ${ANALYST_ROLE}`);
-    return await work(client);
-  } finally {
-    await client.query('RESET ROLE');
-    client.release();
-  }
-}
-
-async function refusal(sql: string): Promise<string | undefined> {
-  return asAnalyst(async (client) => {
-    try {
-      await client.query(sql);
-      return undefined;
-    } catch (error) {
-      return (error as { code?: string }).code;
-    }
-  });
-}
+const asAnalyst = <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => asRole(t.db.pool, ANALYST_ROLE, work);
+const refusal = (sql: string): Promise<string | undefined> => refusalAs(t.db.pool, ANALYST_ROLE, sql);
 
 describe('the analysts’ role', () => {
   it('selects the customers_analytics views, which show the documented columns only', async () => {

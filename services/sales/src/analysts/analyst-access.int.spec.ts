@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolClient } from 'pg';
-import { REPO_ROOT } from '@crm/testing';
+import { asRole, refusalAs, REPO_ROOT } from '@crm/testing';
 import { money } from '../read-model/__fixtures__/sales-writer';
 import { startReadModelKit, type ReadModelKit } from '../read-model/__fixtures__/read-model-kit';
 import { SALES_TABLES } from '../read-model/sales-projections';
@@ -30,28 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-/** Runs `work` as the analyst role in one session; the session's role is reset afterwards. */
-async function asAnalyst<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await kit.db.pool.connect();
-  try {
-    await client.query(`SET ROLE ${ANALYST_ROLE}`);
-    return await work(client);
-  } finally {
-    await client.query('RESET ROLE');
-    client.release();
-  }
-}
-
-async function refusal(sql: string): Promise<string | undefined> {
-  return asAnalyst(async (client) => {
-    try {
-      await client.query(sql);
-      return undefined;
-    } catch (error) {
-      return (error as { code?: string }).code;
-    }
-  });
-}
+const asAnalyst = <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => asRole(kit.db.pool, ANALYST_ROLE, work);
+const refusal = (sql: string): Promise<string | undefined> => refusalAs(kit.db.pool, ANALYST_ROLE, sql);
 
 describe('the analysts’ role', () => {
   it('selects every sales_analytics view, which shows the documented columns and no free text', async () => {
