@@ -84,7 +84,7 @@ export class DataKeyring implements DataKeySource {
   private readonly ttlMs: number;
   /** Unwrapped keys, and `null` for destroyed ones: a destroyed key never comes back, so that entry never expires. */
   private readonly cache: LruCache<string, Buffer | null>;
-  private readonly sql: { select: string; selectOne: string; insert: string; insertMany: string; destroy: string; isDestroyed: string };
+  private readonly sql: { select: string; selectOne: string; insertMany: string; destroy: string; isDestroyed: string };
   /** New keys of overlapping writes go in one INSERT (registrations under load): true where this key was stored. */
   private readonly inserts: MicroBatcher<NewKey, boolean>;
 
@@ -100,14 +100,13 @@ export class DataKeyring implements DataKeySource {
     this.sql = {
       select: `SELECT ${subject} AS subject_id, wrapped_key FROM ${table} WHERE ${subject} = ANY($1::uuid[])`,
       selectOne: `SELECT ${subject} AS subject_id, wrapped_key FROM ${table} WHERE ${subject} = $1`,
-      insert: `INSERT INTO ${table} (${subject}, wrapped_key, key_version) VALUES ($1, $2, $3) ON CONFLICT (${subject}) DO NOTHING`,
       insertMany: `INSERT INTO ${table} (${subject}, wrapped_key, key_version)
         SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::smallint[]) ON CONFLICT (${subject}) DO NOTHING RETURNING ${subject} AS subject_id`,
       destroy: `INSERT INTO ${table} AS k (${subject}, wrapped_key, key_version, destroyed_at) VALUES ($1, NULL, $2, now())
        ON CONFLICT (${subject}) DO UPDATE SET wrapped_key = NULL, destroyed_at = coalesce(k.destroyed_at, now())`,
       isDestroyed: `SELECT destroyed_at IS NOT NULL AS destroyed FROM ${table} WHERE ${subject} = $1`,
     };
-    this.inserts = new MicroBatcher({ one: (key) => this.insertOne(key), many: (keys) => this.insertMany(keys) });
+    this.inserts = new MicroBatcher({ one: async (key) => (await this.insertMany([key]))[0] === true, many: (keys) => this.insertMany(keys) });
   }
 
   async keysForWriting(subjectIds: readonly string[]): Promise<ReadonlyMap<string, Buffer>> {
@@ -155,11 +154,6 @@ export class DataKeyring implements DataKeySource {
   /** Drops a cached key, e.g. when another instance reports an erasure. */
   forget(subjectId: string): void {
     this.cache.delete(subjectId.toLowerCase());
-  }
-
-  private async insertOne({ subjectId, wrapped }: NewKey): Promise<boolean> {
-    const inserted = await this.pool.query(this.sql.insert, [subjectId, wrapped, MASTER_KEY_VERSION]);
-    return inserted.rowCount === 1;
   }
 
   /** Only the first key per subject is offered: a second one in the same batch is answered false and loads the first. */

@@ -137,8 +137,8 @@ export class PostgresEventStore implements EventStore {
       options.groupCommit === false
         ? undefined
         : new GroupCommitter({ one: (append) => this.writeOne(this.pool, append), many: (appends) => this.writeMany(appends) }, options.groupCommit);
-    this.visibleHead = new VisibleHead(this.pool, this.sql.visibleHead, options.polling?.minDelayMs ?? 10);
     this.polling = { minDelayMs: options.polling?.minDelayMs ?? 10, maxDelayMs: options.polling?.maxDelayMs ?? 250 };
+    this.visibleHead = new VisibleHead(this.pool, this.sql.visibleHead, this.polling.minDelayMs);
   }
 
   migrate(): Promise<MigrateResult> {
