@@ -158,20 +158,6 @@ export async function installProjection(pool: Pool, definition: ProjectionDefini
   });
 }
 
-/**
- * Locks a version's checkpoint row if it still holds `from` — the fence at the start of a batch: a second
- * runner waits here instead of on the projection's rows, and then finds the checkpoint moved (false).
- */
-export async function lockCheckpoint(tx: Db, target: { name: string; version: number; status: 'live' | 'building' }, from: Position): Promise<boolean> {
-  const result = await tx.query(
-    `SELECT 1 FROM ${CATALOG_SCHEMA}.checkpoints
-      WHERE name = $1 AND version = $2 AND status = $3 AND (commit, prepare) = ($4::bigint, $5::bigint)
-      FOR UPDATE`,
-    [target.name, target.version, target.status, from.commit.toString(), from.prepare.toString()],
-  );
-  return result.rowCount === 1;
-}
-
 /** Whether a version is still in that status with its checkpoint at `position` (no lock). */
 export async function isCheckpointAt(db: Db, target: { name: string; version: number; status: 'live' | 'building' }, position: Position): Promise<boolean> {
   const result = await db.query(

@@ -196,7 +196,7 @@ describe('ProjectionRunner', () => {
     expect(Number(committed[0]?.[1])).toBeGreaterThanOrEqual(700); // together; more would be re-application: the rows say it was not
   });
 
-  it('a second runner waits on the checkpoint row, finds it moved, and restarts from it without applying anything', async () => {
+  it('a second runner that overlaps a batch finds the checkpoint moved, rolls back and restarts from it without applying anything', async () => {
     const store = await newStore();
     const last = await appendCustomerEvents(store, 10, 100);
     const projection = customerSummary('cas');
@@ -208,17 +208,15 @@ describe('ProjectionRunner', () => {
       batchSize: 50,
       beforeCheckpoint: async () => {
         if (second) return;
-        // The first batch holds the checkpoint row: a second runner starts from the same checkpoint and blocks on it.
+        // The first batch holds its rows, its checkpoint not yet moved: a second runner starts from the same
+        // checkpoint, applies the same events and blocks on those rows.
         second = runner({ store, projection, batchSize: 50, metricsRegistry: secondMetrics });
         await second.start();
         await waitFor(
           async () =>
-            (
-              await db.pool.query(
-                `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'`,
-              )
-            ).rowCount === 1,
-          { description: 'the second runner to wait for the checkpoint row' },
+            (await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND backend_type = 'client backend'`))
+              .rowCount === 1,
+          { description: "the second runner to wait for the first batch's rows" },
         );
       },
     });

@@ -1,6 +1,6 @@
-// AES-256-GCM with a random 96-bit IV, laid out as iv | tag | ciphertext: the format of wrapped data keys and of
+// AES-256-GCM with a random 96-bit IV (from a pool of CSPRNG bytes), laid out as iv | tag | ciphertext: the format of wrapped data keys and of
 // encrypted personal values. The associated data binds a ciphertext to its owner, so that it cannot be moved.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 
 export const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -14,13 +14,31 @@ export class DecryptionFailedError extends Error {
   }
 }
 
+/**
+ * IVs come from a pool of CSPRNG bytes filled 512 IVs at a time: one getrandom call instead of one per value (a
+ * registration seals a dozen). IVs are public; a refill allocates a new pool, so an IV handed out never changes.
+ * Data keys do not come from it (no future key lingers in memory).
+ */
+const IV_POOL_SIZE = IV_BYTES * 512;
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomFillSync(Buffer.allocUnsafeSlow(IV_POOL_SIZE));
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return ivPool.subarray(ivOffset - IV_BYTES, ivOffset);
+}
+
 export function newDataKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
 export function seal(key: Buffer, plaintext: Buffer, associatedData: string): Buffer {
   assertKey(key);
-  const iv = randomBytes(IV_BYTES);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -21,6 +21,13 @@ describe('seal and open (AES-256-GCM, iv | tag | ciphertext)', () => {
     expect(one.length).toBe(12 + 16 + plaintext.length);
   });
 
+  it('never repeats an IV across refills of the IV pool, and earlier ciphertexts still open', () => {
+    const sealed = Array.from({ length: 1500 }, (_, i) => seal(key, Buffer.from(String(i)), 'customer-1')); // ~3 pools
+    const ivs = new Set(sealed.map((s) => s.subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(sealed.length);
+    expect(sealed.map((s) => open(key, s, 'customer-1').toString())).toEqual(sealed.map((_, i) => String(i)));
+  });
+
   it('detects tampering with the IV, the tag or the ciphertext, and truncation', () => {
     const sealed = seal(key, plaintext, 'customer-1');
     for (const index of [0, 12, 28, sealed.length - 1]) expect(() => open(key, flip(sealed, index), 'customer-1')).toThrow(DecryptionFailedError);

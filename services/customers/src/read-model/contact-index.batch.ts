@@ -1,5 +1,5 @@
 // The contact index changes of a whole batch, compacted per customer and kind (the last list wins, an erasure
-// removes everything before it), then written with two statements instead of two per change. Same rows as
+// removes everything before it), then written with one statement instead of two per change. Same rows as
 // `applyContactIndexChanges` applied change by change.
 import type { ClientBase } from 'pg';
 import { CONTACT_INDEX_TABLE, type ContactHasher, type ContactIndexChange, type ContactKind } from '../infrastructure';
@@ -46,17 +46,16 @@ export class ContactIndexBatch {
         }
       }
     }
+    // One statement: the DELETE takes only rows the batch does not keep, so it never touches a row the INSERT
+    // adds (the two parts see one snapshot); rows kept are left alone by ON CONFLICT DO NOTHING.
     await tx.query(
-      `DELETE FROM ${table} i
-        WHERE i.customer_id = ANY($1::uuid[])
-           OR (i.customer_id, i.kind) IN (SELECT * FROM unnest($2::uuid[], $3::text[]))`,
-      [removeAll, replaced.ids, replaced.kinds],
-    );
-    if (inserted.ids.length === 0) return;
-    await tx.query(
-      `INSERT INTO ${table} (customer_id, kind, value_hmac)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[]) ON CONFLICT DO NOTHING`,
-      [inserted.ids, inserted.kinds, inserted.hmacs],
+      `WITH gone AS (
+         DELETE FROM ${table} i
+          WHERE (i.customer_id = ANY($1::uuid[]) OR (i.customer_id, i.kind) IN (SELECT * FROM unnest($2::uuid[], $3::text[])))
+            AND (i.customer_id, i.kind, i.value_hmac) NOT IN (SELECT * FROM unnest($4::uuid[], $5::text[], $6::bytea[])))
+       INSERT INTO ${table} (customer_id, kind, value_hmac)
+       SELECT * FROM unnest($4::uuid[], $5::text[], $6::bytea[]) ON CONFLICT DO NOTHING`,
+      [removeAll, replaced.ids, replaced.kinds, inserted.ids, inserted.kinds, inserted.hmacs],
     );
   }
 }
