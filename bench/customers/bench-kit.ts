@@ -52,10 +52,41 @@ export function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds of the service process and of the PostgreSQL backends serving its database (`db`'s). */
-export async function cpuUse(db: Client, child: ChildProcess): Promise<{ service: number; postgres: number }> {
+/** Where a benchmark's CPU went: the service process, its PostgreSQL backends, the Kafka broker, this process (the load generator), the whole machine. */
+export interface CpuUse {
+  service: number;
+  postgres: number;
+  kafka: number;
+  loadGenerator: number;
+  machine: number;
+}
+
+/** CPU seconds the whole machine has been busy (all cores; user, nice, system, irq, softirq, steal), from /proc/stat. */
+export function machineCpuSeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+}
+
+/** The local Kafka broker's pid (infra/local/kafka/start.sh's pid file), if it runs here. */
+function kafkaPid(): number | undefined {
+  try {
+    return Number(readFileSync(path.join(process.env['KAFKA_DATA_DIR'] ?? path.join(ROOT, '.local/kafka'), 'kafka.pid'), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined; // a broker started elsewhere: its CPU counts under the machine's only
+  }
+}
+
+/** CPU seconds so far of the service process, of the PostgreSQL backends serving its database (`db`'s), and of the rest. */
+export async function cpuUse(db: Client, child: ChildProcess): Promise<CpuUse> {
   const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-  return { service: cpuSeconds(child.pid), postgres: rows.reduce((sum, row) => sum + cpuSeconds(row.pid), 0) };
+  const own = process.cpuUsage();
+  return {
+    service: cpuSeconds(child.pid),
+    postgres: rows.reduce((sum, row) => sum + cpuSeconds(row.pid), 0),
+    kafka: cpuSeconds(kafkaPid()),
+    loadGenerator: (own.user + own.system) / 1e6,
+    machine: machineCpuSeconds(),
+  };
 }
 
 /** Transactions committed or rolled back in `db`'s database so far. */
@@ -65,13 +96,14 @@ export async function transactions(db: Client): Promise<number> {
 }
 
 /** The load `run` puts on one service: its result, and the CPU seconds and transactions spent meanwhile. */
-export async function costOf<T>(db: Client, child: ChildProcess, run: () => Promise<T>): Promise<{ result: T; cpu: { service: number; postgres: number }; xacts: number }> {
+export async function costOf<T>(db: Client, child: ChildProcess, run: () => Promise<T>): Promise<{ result: T; cpu: CpuUse; xacts: number }> {
   const xactsBefore = await transactions(db);
   const cpuBefore = await cpuUse(db, child);
   const result = await run();
   const cpuAfter = await cpuUse(db, child);
   const xacts = (await transactions(db)) - xactsBefore;
-  return { result, cpu: { service: cpuAfter.service - cpuBefore.service, postgres: cpuAfter.postgres - cpuBefore.postgres }, xacts };
+  const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - cpuBefore[k as keyof CpuUse]])) as unknown as CpuUse;
+  return { result, cpu, xacts };
 }
 
 /** The process's peak resident set (VmHWM) in MB. */

@@ -111,6 +111,9 @@ async function main(): Promise<void> {
     const perRegistration = (seconds: number) => ((1000 * seconds) / Math.max(1, load['2xx'])).toFixed(2);
     console.log(`| PostgreSQL transactions per registration (all of the service's work) | ${(xacts / Math.max(1, load['2xx'])).toFixed(1)} |`);
     console.log(`| CPU per registration: service process / its PostgreSQL backends | ${perRegistration(cpu.service)} ms / ${perRegistration(cpu.postgres)} ms |`);
+    const rest = cpu.machine - cpu.service - cpu.postgres - cpu.kafka - cpu.loadGenerator;
+    console.log(`| CPU per registration, whole machine: Kafka broker / load generator (autocannon) / the rest / all | ${perRegistration(cpu.kafka)} / ${perRegistration(cpu.loadGenerator)} / ${perRegistration(rest)} / ${perRegistration(cpu.machine)} ms |`);
+    console.log(`| machine busy during the throughput run | ${((100 * cpu.machine) / (load.duration * os.cpus().length)).toFixed(0)} % of ${os.cpus().length} cores |`);
     if (worker) console.log(`| CPU per registration: worker process | ${perRegistration(workerCpu)} ms |`);
     console.log(`| at ${RATE}/s for ${LATENCY_SECONDS} s: accepted → visible in the read model (n=${seen.n}) | p50 ${seen.p50.toFixed(1)} ms, p99 ${seen.p99.toFixed(1)} ms, max ${seen.max.toFixed(1)} ms |`);
     console.log(`| at ${RATE}/s: HTTP latency | p50 ${seen.result.latency.p50} ms, p99 ${seen.result.latency.p99} ms (non-2xx ${seen.result.non2xx}) |`);
