@@ -108,4 +108,26 @@ describe('customer_profiles projection', () => {
     }
     expect(await rows('SELECT * FROM batch.contact_index')).toEqual([]); // both erased
   });
+
+  it('given rows already indexed, a batch that keeps some values leaves their rows untouched and replaces the rest', async () => {
+    await db.pool.query(`CREATE SCHEMA kept; ${contactIndexDdl('kept.contact_index')}`);
+    const first = new ContactIndexBatch();
+    first.add([{ op: 'replace', customerId: A, kind: 'email', values: ['x@example.org', 'y@example.org'] }]);
+    first.add([{ op: 'replace', customerId: B, kind: 'phone', values: ['+4930111'] }]);
+    await first.write(db.pool, hasher, 'kept.contact_index');
+    const versions = async () =>
+      new Map((await db.pool.query<{ h: string; v: string }>(`SELECT encode(value_hmac, 'hex') AS h, xmin::text AS v FROM kept.contact_index`)).rows.map((r) => [r.h, r.v]));
+    const before = await versions();
+
+    const second = new ContactIndexBatch();
+    second.add([{ op: 'remove', customerId: A }]); // merged away, then unmerged with other emails, in one batch
+    second.add([{ op: 'replace', customerId: A, kind: 'email', values: ['y@example.org', 'z@example.org'] }]);
+    second.add([{ op: 'remove', customerId: B }]);
+    await second.write(db.pool, hasher, 'kept.contact_index');
+
+    const after = await versions();
+    const [y, z] = [hasher.hash('email', 'y@example.org'), hasher.hash('email', 'z@example.org')].map((b) => b.toString('hex'));
+    expect([...after.keys()].sort()).toEqual([y, z].sort());
+    expect(after.get(y as string)).toBe(before.get(y as string)); // kept: the same row version, not deleted and inserted again
+  });
 });
