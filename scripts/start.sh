@@ -63,7 +63,7 @@ else
     SERVICE_NAME=$name \
     DATABASE_URL=${DATABASE_URL_OVERRIDE:-postgres://crm_app:crm_app@127.0.0.1:5432/crm_$name} \
     KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}} \
-      node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
+      node --max-semi-space-size=64 -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" >>"$LOG_DIR/$name.log" 2>&1 &
     SERVICE_PIDS+=($!)
   done
   for name in "${services[@]}"; do

@@ -10,6 +10,8 @@ export const ADMIN_URL = process.env['CRM_BENCH_PG_ADMIN_URL'] ?? 'postgres://po
 export const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 export const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'info';
 export const ROOT = path.resolve(__dirname, '../..');
+/** The flags the services run with; BENCH_NODE_FLAGS (space-separated) replaces them. */
+export const SERVICE_NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,8 +134,9 @@ export async function startServiceProcess(script: string, env: Record<string, st
     cwd: ROOT,
     env: { ...process.env, KAFKA_BROKERS: BROKERS, LOG_LEVEL, PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the service, written when it stops.
-    execArgv: process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF']] : [],
+    // As deployed (scripts/start.sh, infra/docker/Dockerfile; docs/decisions/0018); BENCH_CPU_PROF=<dir>: a V8
+    // CPU profile of the service, written when it stops.
+    execArgv: [...SERVICE_NODE_FLAGS, ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_CPU_PROF']] : [])],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

@@ -81,4 +81,11 @@ describe('infra/docker/Dockerfile', () => {
     expect(dockerfile).toMatch(/npm install --omit=dev/);
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
   });
+
+  it('starts the service with the young-generation size that scripts/start.sh uses (decision 0018)', () => {
+    const flag = /--max-semi-space-size=\d+/;
+    const startScript = readFileSync(join(root, 'scripts', 'start.sh'), 'utf8');
+    expect(dockerfile).toMatch(/^CMD \["node", "--max-semi-space-size=\d+"/m);
+    expect(/node (--max-semi-space-size=\d+) -r \S+ "dist\/services/.exec(startScript)?.[1]).toBe(flag.exec(dockerfile)?.[0]);
+  });
 });
