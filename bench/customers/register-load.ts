@@ -3,7 +3,7 @@
 import autocannon, { type Result } from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import { costOf, startServiceProcess, type ServiceProcess } from './bench-kit';
+import { costOf, startServiceProcess, type CpuUse, type ServiceProcess } from './bench-kit';
 
 /** Registrations nobody made before (unique email and phone, so the duplicate check passes), counted. */
 export class Registrations {
@@ -48,8 +48,8 @@ export async function warmUpCustomers(url: string, registrations: Registrations,
 
 export interface RegisterThroughput {
   load: Result;
-  /** CPU seconds of the service process and of its PostgreSQL backends during the load. */
-  cpu: { service: number; postgres: number };
+  /** CPU seconds during the load: the service process, its PostgreSQL backends, Kafka, the load generator, the machine. */
+  cpu: CpuUse;
   /** PostgreSQL transactions in the service's database during the load (all of its work). */
   xacts: number;
 }
