@@ -3,7 +3,7 @@
 // readers query. Design: docs/decisions/0009-projections.md.
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import { START, type Position } from '@crm/event-store';
-import type { ProjectionDefinition, TableNames } from './definition';
+import type { PlannedWrite, ProjectionDefinition, TableNames } from './definition';
 
 export const CATALOG_SCHEMA = 'projections';
 
@@ -42,6 +42,25 @@ CREATE TABLE IF NOT EXISTS ${CATALOG_SCHEMA}.checkpoints (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS checkpoints_one_live ON ${CATALOG_SCHEMA}.checkpoints (name) WHERE status = 'live';
 CREATE UNIQUE INDEX IF NOT EXISTS checkpoints_one_building ON ${CATALOG_SCHEMA}.checkpoints (name) WHERE status = 'building';
+-- A planned batch in one statement (one round trip, one implicit transaction): the checkpoint's compare-and-swap,
+-- then the batch's writes, each a statement taking the matching element of p_params as its jsonb $1. False and
+-- nothing written when the checkpoint is no longer at p_from; an error in any write undoes all of it.
+CREATE OR REPLACE FUNCTION ${CATALOG_SCHEMA}.apply_batch(
+  p_name text, p_version integer, p_status text, p_from_commit bigint, p_from_prepare bigint,
+  p_to_commit bigint, p_to_prepare bigint, p_last_event_at timestamptz, p_statements text[], p_params jsonb
+) RETURNS boolean LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE ${CATALOG_SCHEMA}.checkpoints
+     SET commit = p_to_commit, prepare = p_to_prepare, last_event_at = coalesce(p_last_event_at, last_event_at), updated_at = now()
+   WHERE name = p_name AND version = p_version AND status = p_status AND (commit, prepare) = (p_from_commit, p_from_prepare);
+  IF NOT FOUND THEN RETURN false; END IF;
+  FOR i IN 1 .. coalesce(array_length(p_statements, 1), 0) LOOP
+    EXECUTE p_statements[i] USING p_params -> (i - 1);
+  END LOOP;
+  RETURN true;
+END
+$fn$;
+REVOKE ALL ON FUNCTION ${CATALOG_SCHEMA}.apply_batch(text, integer, text, bigint, bigint, bigint, bigint, timestamptz, text[], jsonb) FROM PUBLIC;
 `;
 
 const ROW = `name, version, definition_version, status, commit::text, prepare::text, last_event_at, updated_at`;
@@ -185,6 +204,36 @@ export async function advanceCheckpoint(
     [target.name, target.version, target.status, from.commit.toString(), from.prepare.toString(), to.commit.toString(), to.prepare.toString(), lastEventAt],
   );
   return result.rowCount === 1;
+}
+
+/**
+ * A planned batch's writes and the checkpoint's compare-and-swap from `from` to `to`, as one statement (see
+ * apply_batch above). False: another runner advanced the checkpoint, or the version left that status.
+ */
+export async function applyPlannedBatch(
+  db: Db,
+  target: { name: string; version: number; status: 'live' | 'building' },
+  from: Position,
+  to: Position,
+  lastEventAt: Date | null,
+  writes: readonly PlannedWrite[],
+): Promise<boolean> {
+  const { rows } = await db.query<{ ok: boolean }>(
+    `SELECT ${CATALOG_SCHEMA}.apply_batch($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10::jsonb) AS ok`,
+    [
+      target.name,
+      target.version,
+      target.status,
+      from.commit.toString(),
+      from.prepare.toString(),
+      to.commit.toString(),
+      to.prepare.toString(),
+      lastEventAt,
+      writes.map((write) => write.sql),
+      JSON.stringify(writes.map((write) => write.param ?? null)),
+    ],
+  );
+  return rows[0]?.ok === true;
 }
 
 /**

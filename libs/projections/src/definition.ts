@@ -32,6 +32,18 @@ export type ProjectionEventHandler<TableKey extends string = string, Event exten
   handle(tx: ClientBase, event: Event, tables: TableNames<TableKey>): Promise<void>;
 }['handle'];
 
+/** What a planned batch reads through. */
+export type Queryable = Pick<ClientBase, 'query'>;
+
+/**
+ * One write of a planned batch: a statement with exactly one parameter, `$1::jsonb`, and its value (anything
+ * JSON.stringify takes; unpack it in SQL, e.g. with `jsonb_to_recordset($1::jsonb)`).
+ */
+export interface PlannedWrite {
+  readonly sql: string;
+  readonly param: unknown;
+}
+
 /** The events a projection handles, as a union of `{ type, data }`. */
 export interface EventShape {
   type: string;
@@ -63,6 +75,16 @@ export interface ProjectionDefinition<TableKey extends string = string, Events e
    * It must leave the same rows as the handlers applied one by one; the Kafka feed keeps using `handlers`.
    */
   applyBatch?(tx: ClientBase, events: readonly ProjectionEvent[], tables: TableNames<TableKey>): Promise<void>;
+  /**
+   * Optional set-based form that commits in one round trip (it takes the place of `applyBatch`): it reads what it
+   * needs through `db` — outside the batch's transaction, which therefore holds no locks and no xid while the
+   * service computes — and answers the batch's writes. The runner sends them with the checkpoint's
+   * compare-and-swap as one statement (`projections.apply_batch`), so the transaction lasts as long as
+   * PostgreSQL takes to run them, however busy the service's event loop is (docs/decisions/0019). Reads may see
+   * the tables as the previous batch left them: nothing else writes a version's tables, and a runner that lost
+   * the checkpoint loses the compare-and-swap too. Handlers inside a caller's transaction run the same writes.
+   */
+  planBatch?(db: Queryable, events: readonly ProjectionEvent[], tables: TableNames<TableKey>): Promise<readonly PlannedWrite[]>;
   /**
    * Which events the store subscription delivers. Default: the handled event types. Prefixes narrow the
    * streams; events without a handler are skipped either way.
@@ -114,14 +136,35 @@ function handlerFor(definition: ProjectionDefinition, type: string): ProjectionE
   return (definition.handlers as Record<string, ProjectionEventHandler | undefined>)[type];
 }
 
-/** Applies a batch from the store feed: through `applyBatch` when the projection has one, else event by event. */
+/**
+ * Applies a batch from the store feed inside the caller's transaction: through `applyBatch` or `planBatch` when the
+ * projection has one, else event by event.
+ */
 export async function applyEvents(tx: ClientBase, definition: ProjectionDefinition, tables: TableNames, events: readonly ProjectionEvent[]): Promise<void> {
-  if (!definition.applyBatch) {
+  if (!definition.applyBatch && !definition.planBatch) {
     for (const event of events) await applyEvent(tx, definition, tables, event);
     return;
   }
-  const handled = events.filter((event) => handlerFor(definition, event.type) !== undefined);
-  if (handled.length > 0) await definition.applyBatch(tx, handled, tables);
+  const handled = handledEvents(definition, events);
+  if (handled.length === 0) return;
+  if (definition.applyBatch) await definition.applyBatch(tx, handled, tables);
+  else await runPlannedWrites(tx, await plannedWrites(tx, definition, tables, handled));
+}
+
+/** The events of a batch the projection has a handler for, in order. */
+export function handledEvents(definition: ProjectionDefinition, events: readonly ProjectionEvent[]): ProjectionEvent[] {
+  return events.filter((event) => handlerFor(definition, event.type) !== undefined);
+}
+
+/** The writes `planBatch` answers for `events` (none without it or without events). */
+export async function plannedWrites(db: Queryable, definition: ProjectionDefinition, tables: TableNames, events: readonly ProjectionEvent[]): Promise<readonly PlannedWrite[]> {
+  if (!definition.planBatch || events.length === 0) return [];
+  return definition.planBatch(db, events, tables);
+}
+
+/** Runs planned writes one after another in the caller's transaction (handlers, tests, the Kafka feed). */
+export async function runPlannedWrites(tx: Queryable, writes: readonly PlannedWrite[]): Promise<void> {
+  for (const write of writes) await tx.query(write.sql, [JSON.stringify(write.param)]);
 }
 
 /**

@@ -5,6 +5,7 @@ export {
   applyEvent,
   applyEvents,
   handledTypes,
+  runPlannedWrites,
   matchesFilter,
   subscriptionFilterOf,
   type EventShape,
@@ -12,6 +13,8 @@ export {
   type ProjectionEvent,
   type ProjectionEventHandler,
   type ProjectionHandlers,
+  type PlannedWrite,
+  type Queryable,
   type TableNames,
 } from './definition';
 export {

@@ -10,6 +10,7 @@ import {
   appendInvoiceEvents,
   customerSummary,
   customerSummaryBatched,
+  customerSummaryPlanned,
   expectedSummary,
   summaryRows,
   viewOf,
@@ -113,6 +114,64 @@ describe('ProjectionRunner', () => {
     const rows = await summaryRows(db.pool, viewOf(batched));
     expect(rows).toEqual(await summaryRows(db.pool, viewOf(perEvent)));
     expect(rows).toEqual(await expected(store, { through: last }));
+  });
+
+  it('a planned batch (reads outside, writes and checkpoint in one statement) leaves the rows the handlers leave', async () => {
+    const store = await newStore();
+    const last = await appendCustomerEvents(store, 40, 400);
+    const perEvent = customerSummary('per_event_p');
+    const planned = customerSummaryPlanned('planned');
+    const registry = new Registry();
+    await Promise.all([
+      runner({ store, projection: perEvent, batchSize: 64 }).start(),
+      runner({ store, projection: planned, batchSize: 64, metricsRegistry: registry }).start(),
+    ]);
+    await Promise.all([reached(perEvent.name, last), reached(planned.name, last)]);
+
+    const rows = await summaryRows(db.pool, viewOf(planned));
+    expect(rows).toEqual(await summaryRows(db.pool, viewOf(perEvent)));
+    expect(rows).toEqual(await expected(store, { through: last }));
+    expect(await registry.getSingleMetricAsString('crm_projection_events_applied_total')).toMatch(/ 400$/m);
+
+    const more = await appendCustomerEvents(store, 10, 50); // live, batch after batch reading what the last wrote
+    await reached(planned.name, more);
+    expect(await summaryRows(db.pool, viewOf(planned))).toEqual(await expected(store, { through: more }));
+  });
+
+  it('a planned batch whose write fails leaves neither rows nor checkpoint behind; the restart equals one clean pass', async () => {
+    const store = await newStore();
+    const last = await appendCustomerEvents(store, 30, 300);
+    const poison = await waitFor(() => nthHandledEvent(store, 150), { description: 'the 150th event' });
+    let failing = true;
+    const projection = customerSummaryPlanned('planned_crash', { poisonId: () => poison.id, failWhile: () => failing });
+    const r = runner({ store, projection, batchSize: 40 });
+
+    await r.start();
+    await waitFor(() => r.status().lastError !== null, { description: 'the poisoned batch to fail' });
+    expect(String(r.status().lastError)).toMatch(/division by zero/);
+    const stuckAt = await checkpointOf(projection.name);
+    expect(comparePositions(stuckAt, poison.position)).toBeLessThan(0); // the batch with the poison did not commit
+    const { rows } = await db.pool.query<{ n: string }>(`SELECT sum(events)::text AS n FROM ${viewOf(projection)}`);
+    expect(Number(rows[0]?.n ?? 0)).toBeLessThan(150); // nor did any of its rows
+
+    failing = false;
+    await reached(projection.name, last);
+    expect(await summaryRows(db.pool, viewOf(projection))).toEqual(await expected(store, { through: last }));
+  });
+
+  it('two runners with a planned projection apply every event once (the compare-and-swap inside apply_batch)', async () => {
+    const store = await newStore();
+    await appendCustomerEvents(store, 50, 300);
+    const projection = customerSummaryPlanned('planned_two');
+    const registry = new Registry();
+    const a = runner({ store, projection, batchSize: 20, metricsRegistry: registry });
+    const b = runner({ store, projection, batchSize: 20, metricsRegistry: registry });
+
+    await Promise.all([a.start(), b.start()]);
+    const last = await appendCustomerEvents(store, 20, 200);
+    await reached(projection.name, last);
+
+    expect(await summaryRows(db.pool, viewOf(projection))).toEqual(await expected(store, { through: last }));
   });
 
   it('a failure after the rows are written rolls back rows and checkpoint; the restart equals one clean pass', async () => {

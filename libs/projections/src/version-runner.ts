@@ -4,8 +4,8 @@
 // subscription from the stored checkpoint. Used for the live version and for a rebuild's new version.
 import type { ClientBase, Pool } from 'pg';
 import { comparePositions, START, type EventStore, type Position, type RecordedEvent, type Subscription } from '@crm/event-store';
-import { advanceCheckpoint, checkout, isCheckpointAt, findVersion, findVersionNumber, rollback, tableNamesOf, type CheckpointRow } from './catalog';
-import { applyEvents, subscriptionFilterOf, type ProjectionDefinition, type TableNames } from './definition';
+import { advanceCheckpoint, applyPlannedBatch, checkout, isCheckpointAt, findVersion, findVersionNumber, rollback, tableNamesOf, type CheckpointRow } from './catalog';
+import { applyEvents, handledEvents, plannedWrites, subscriptionFilterOf, type ProjectionDefinition, type TableNames } from './definition';
 import { CheckpointConflictError } from './errors';
 import { noopLogger, type ProjectionLogger } from './logger';
 import type { ProjectionMetrics } from './metrics';
@@ -246,6 +246,10 @@ export class VersionRunner {
     const { pool, projection, metrics } = this.options;
     const target = { name: projection.name, version: session.row.version, status: session.row.status as 'live' | 'building' };
     const started = process.hrtime.bigint();
+    if (projection.planBatch && !this.options.beforeCheckpoint) {
+      await this.commitPlanned(session, events, to, target, started);
+      return;
+    }
     const lease = await checkout(pool).catch((error: unknown) => {
       this.fail(session, error);
       return undefined;
@@ -276,6 +280,24 @@ export class VersionRunner {
       this.fail(session, error);
     } finally {
       lease.release(broken);
+    }
+  }
+
+  /** A projection with `planBatch`: reads through the pool, then its writes and the checkpoint in one statement. */
+  private async commitPlanned(session: Session, events: RecordedEvent[], to: Position, target: { name: string; version: number; status: 'live' | 'building' }, started: bigint): Promise<void> {
+    const { pool, projection, metrics } = this.options;
+    try {
+      const writes = await plannedWrites(pool, projection, session.tables, handledEvents(projection, events));
+      if (!(await applyPlannedBatch(pool, target, session.checkpoint, to, events.at(-1)?.created ?? null, writes))) {
+        throw new CheckpointConflictError(projection.name, target.version);
+      }
+      session.checkpoint = to;
+      this.failures = 0;
+      this._eventsApplied += events.length;
+      metrics?.batchCommitted(projection.name, events.length, Number(process.hrtime.bigint() - started) / 1e9);
+    } catch (error) {
+      metrics?.batchFailed(projection.name, error instanceof CheckpointConflictError ? 'conflict' : 'error');
+      this.fail(session, error);
     }
   }
 

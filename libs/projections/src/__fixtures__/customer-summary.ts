@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { comparePositions, START, type EventData, type EventStore, type JsonObject, type Position } from '@crm/event-store';
-import { defineProjection, type ProjectionDefinition } from '../definition';
+import { defineProjection, type PlannedWrite, type ProjectionDefinition } from '../definition';
 
 export type CustomerEvent =
   | { type: 'CustomerRegistered'; data: { name: string } }
@@ -64,6 +64,46 @@ export function customerSummaryBatched(name: string) {
            SET events = s.events + excluded.events, name = coalesce(excluded.name, s.name), last_revision = excluded.last_revision`,
         [values.map(([id]) => id), values.map(([, r]) => r.name), values.map(([, r]) => r.events), values.map(([, r]) => r.revision)],
       );
+    },
+  });
+}
+
+/**
+ * The same projection as planned writes (`planBatch`): it reads the rows it is about to change (through the
+ * pool, outside the batch's transaction) and answers one upsert; `failWhile()` true adds a write after it that
+ * fails (division by zero) whenever the batch holds the event with id `poisonId`.
+ */
+export function customerSummaryPlanned(name: string, options: { poisonId?: () => string | undefined; failWhile?: () => boolean } = {}) {
+  const base = customerSummary(name);
+  return defineProjection<'customer_summary', CustomerEvent>({
+    ...base,
+    async planBatch(db, events, t) {
+      const ids = [...new Set(events.map((e) => e.streamId))];
+      const { rows: current } = await db.query<{ stream_id: string; name: string | null; events: number }>(
+        `SELECT stream_id, name, events FROM ${t.customer_summary} WHERE stream_id = ANY($1::text[])`,
+        [ids],
+      );
+      const rows = new Map(current.map((row) => [row.stream_id, { stream_id: row.stream_id, name: row.name, events: row.events, last_revision: '-1' }]));
+      for (const e of events) {
+        const row = rows.get(e.streamId) ?? { stream_id: e.streamId, name: null, events: 0, last_revision: '-1' };
+        row.events += 1;
+        row.last_revision = (e.revision ?? -1n).toString();
+        if (e.type !== 'NoteAdded') row.name = (e.data as { name: string }).name;
+        rows.set(e.streamId, row);
+      }
+      const writes: PlannedWrite[] = [
+        {
+          sql: `INSERT INTO ${t.customer_summary} AS s (stream_id, name, events, last_revision)
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(stream_id text, name text, events integer, last_revision bigint)
+                ON CONFLICT (stream_id) DO UPDATE SET name = excluded.name, events = excluded.events, last_revision = excluded.last_revision`,
+          param: [...rows.values()],
+        },
+      ];
+      const poisonId = options.poisonId?.();
+      if (poisonId !== undefined && options.failWhile?.() && events.some((e) => e.id === poisonId)) {
+        writes.push({ sql: `INSERT INTO ${t.customer_summary} (stream_id, events, last_revision) SELECT 'poison', ($1::jsonb ->> 'n')::int / 0, 0`, param: { n: 1 } });
+      }
+      return writes;
     },
   });
 }

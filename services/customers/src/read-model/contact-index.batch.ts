@@ -1,6 +1,7 @@
 // The contact index changes of a whole batch, compacted per customer and kind (the last list wins, an erasure
 // removes everything before it), then written with one statement instead of two per change. Same rows as
 // `applyContactIndexChanges` applied change by change.
+import type { PlannedWrite } from '@crm/projections';
 import type { ClientBase } from 'pg';
 import { CONTACT_INDEX_TABLE, type ContactHasher, type ContactIndexChange, type ContactKind } from '../infrastructure';
 
@@ -29,33 +30,40 @@ export class ContactIndexBatch {
     return this.customers.size;
   }
 
+  /** Writes the changes in the caller's transaction (the statement of `plannedWrite`). */
   async write(tx: Pick<ClientBase, 'query'>, hasher: ContactHasher, table = CONTACT_INDEX_TABLE): Promise<void> {
-    if (this.customers.size === 0) return;
+    const write = this.plannedWrite(hasher, table);
+    if (write) await tx.query(write.sql, [JSON.stringify(write.param)]);
+  }
+
+  /**
+   * The changes as one statement with one jsonb parameter (a projection's planned write), or null when there are
+   * none. The DELETE takes only rows the batch does not keep, so it never touches a row the INSERT adds (the two
+   * parts see one snapshot); rows kept are left alone by ON CONFLICT DO NOTHING.
+   */
+  plannedWrite(hasher: ContactHasher, table = CONTACT_INDEX_TABLE): PlannedWrite | null {
+    if (this.customers.size === 0) return null;
     const removeAll: string[] = [];
-    const replaced: { ids: string[]; kinds: string[] } = { ids: [], kinds: [] };
-    const inserted: { ids: string[]; kinds: string[]; hmacs: Buffer[] } = { ids: [], kinds: [], hmacs: [] };
+    const replaced: Array<{ customer_id: string; kind: ContactKind }> = [];
+    const inserted: Array<{ customer_id: string; kind: ContactKind; value_hmac: string }> = [];
     for (const [customerId, pending] of this.customers) {
       if (pending.removeAll) removeAll.push(customerId);
       for (const [kind, values] of pending.lists) {
-        replaced.ids.push(customerId);
-        replaced.kinds.push(kind);
-        for (const value of new Set(values)) {
-          inserted.ids.push(customerId);
-          inserted.kinds.push(kind);
-          inserted.hmacs.push(hasher.hash(kind, value));
-        }
+        replaced.push({ customer_id: customerId, kind });
+        for (const value of new Set(values)) inserted.push({ customer_id: customerId, kind, value_hmac: hasher.hash(kind, value).toString('hex') });
       }
     }
-    // One statement: the DELETE takes only rows the batch does not keep, so it never touches a row the INSERT
-    // adds (the two parts see one snapshot); rows kept are left alone by ON CONFLICT DO NOTHING.
-    await tx.query(
-      `WITH gone AS (
-         DELETE FROM ${table} i
-          WHERE (i.customer_id = ANY($1::uuid[]) OR (i.customer_id, i.kind) IN (SELECT * FROM unnest($2::uuid[], $3::text[])))
-            AND (i.customer_id, i.kind, i.value_hmac) NOT IN (SELECT * FROM unnest($4::uuid[], $5::text[], $6::bytea[])))
-       INSERT INTO ${table} (customer_id, kind, value_hmac)
-       SELECT * FROM unnest($4::uuid[], $5::text[], $6::bytea[]) ON CONFLICT DO NOTHING`,
-      [removeAll, replaced.ids, replaced.kinds, inserted.ids, inserted.kinds, inserted.hmacs],
-    );
+    const rows = (key: 'replaced' | 'inserted') =>
+      key === 'replaced'
+        ? `SELECT r.customer_id, r.kind FROM jsonb_to_recordset($1::jsonb -> 'replaced') AS r(customer_id uuid, kind text)`
+        : `SELECT r.customer_id, r.kind, decode(r.value_hmac, 'hex') FROM jsonb_to_recordset($1::jsonb -> 'inserted') AS r(customer_id uuid, kind text, value_hmac text)`;
+    return {
+      sql: `WITH gone AS (
+              DELETE FROM ${table} i
+               WHERE (i.customer_id IN (SELECT jsonb_array_elements_text($1::jsonb -> 'removeAll')::uuid) OR (i.customer_id, i.kind) IN (${rows('replaced')}))
+                 AND (i.customer_id, i.kind, i.value_hmac) NOT IN (${rows('inserted')}))
+            INSERT INTO ${table} (customer_id, kind, value_hmac) ${rows('inserted')} ON CONFLICT DO NOTHING`,
+      param: { removeAll, replaced, inserted },
+    };
   }
 }

@@ -1,9 +1,10 @@
 // Projection `customer_profiles` (@crm/projections): one row per customer in customers.customer_profiles, and the
 // contact index (customers.contact_index) behind the duplicate check on registration, both in the transaction
-// that moves the checkpoint. Set-based: a batch loads the states of its customers once, folds every event with
-// the domain's `evolve`, and writes all rows with one statement; a single event is a batch of one.
+// that moves the checkpoint. Set-based and planned: a batch loads the states of its customers once (outside the
+// transaction), folds every event with the domain's `evolve`, and answers two writes (all rows, the contact index)
+// that the runner commits with the checkpoint in one statement; a single event is a batch of one.
 import type { ClientBase } from 'pg';
-import { defineProjection, type ProjectionDefinition, type ProjectionEvent, type TableNames } from '@crm/projections';
+import { defineProjection, runPlannedWrites, type PlannedWrite, type ProjectionDefinition, type ProjectionEvent, type Queryable, type TableNames } from '@crm/projections';
 import { evolve, initialState, PERSONAL_FIELDS, type CustomerEvent, type CustomerEventType, type CustomerState } from '../domain';
 import { contactIndexChanges, CUSTOMER_STREAM_PREFIX, customerIdOf, type ContactHasher } from '../infrastructure';
 import { ContactIndexBatch } from './contact-index.batch';
@@ -37,8 +38,8 @@ const RECORD_TYPES = PROFILE_COLUMNS.map((c) => `${c.name} ${c.type.replace(/ (P
 export function customerProfilesProjection(deps: CustomerProfilesDeps): ProjectionDefinition<typeof CUSTOMER_PROFILES, CustomerEvent> {
   const liveVersions = new Set<number>();
 
-  async function applyBatch(tx: ClientBase, events: readonly ProjectionEvent[], tables: Tables): Promise<void> {
-    const folded = await loadStates(tx, tables.customer_profiles, events);
+  async function planBatch(db: Queryable, events: readonly ProjectionEvent[], tables: Tables): Promise<readonly PlannedWrite[]> {
+    const folded = await loadStates(db, tables.customer_profiles, events);
     const index = new ContactIndexBatch();
     const erased: string[] = [];
     for (const recorded of events) {
@@ -57,18 +58,21 @@ export function customerProfilesProjection(deps: CustomerProfilesDeps): Projecti
       const row = changed ? profileRowOf(customerId, state, { revision, updatedAt }) : null;
       if (row) rows.push(row);
     }
-    await upsert(tx, tables.customer_profiles, rows);
+    const writes: PlannedWrite[] = [];
+    if (rows.length > 0) writes.push(upsert(tables.customer_profiles, rows));
     // A rebuild replays old events into its own tables only: the one contact index follows the live version.
-    if (index.size > 0 && (await isLive(tx, tables))) await index.write(tx, deps.hasher);
+    const indexWrite = index.size > 0 && (await isLive(db, tables)) ? index.plannedWrite(deps.hasher) : null;
+    if (indexWrite) writes.push(indexWrite);
     for (const customerId of erased) deps.onErased?.(customerId);
+    return writes;
   }
 
-  async function isLive(tx: ClientBase, tables: Tables): Promise<boolean> {
+  async function isLive(db: Queryable, tables: Tables): Promise<boolean> {
     const match = /_v(\d+)"\./.exec(tables.customer_profiles);
     if (match === null) return false; // tables of no catalogued version (tests): leave the index alone
     const version = Number(match[1]);
     if (liveVersions.has(version)) return true;
-    const { rows } = await tx.query<{ status: string }>('SELECT status FROM projections.checkpoints WHERE name = $1 AND version = $2', [
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM projections.checkpoints WHERE name = $1 AND version = $2', [
       CUSTOMER_PROFILES,
       version,
     ]);
@@ -77,7 +81,7 @@ export function customerProfilesProjection(deps: CustomerProfilesDeps): Projecti
     return true;
   }
 
-  const handle = (tx: ClientBase, event: ProjectionEvent, tables: Tables) => applyBatch(tx, [event], tables);
+  const handle = async (tx: ClientBase, event: ProjectionEvent, tables: Tables) => runPlannedWrites(tx, await planBatch(tx, [event], tables));
   const handlers = Object.fromEntries(CUSTOMER_EVENT_TYPES.map((type) => [type, handle]));
 
   return defineProjection<typeof CUSTOMER_PROFILES, CustomerEvent>({
@@ -87,27 +91,26 @@ export function customerProfilesProjection(deps: CustomerProfilesDeps): Projecti
     tables: [CUSTOMER_PROFILES],
     createTables: (tables) => customerProfilesDdl(tables.customer_profiles),
     handlers,
-    applyBatch,
+    planBatch,
     filter: { streamNamePrefixes: [CUSTOMER_STREAM_PREFIX], eventTypes: CUSTOMER_EVENT_TYPES },
   });
 }
 
-async function loadStates(tx: ClientBase, table: string, events: readonly ProjectionEvent[]): Promise<Map<string, Folded>> {
+async function loadStates(db: Queryable, table: string, events: readonly ProjectionEvent[]): Promise<Map<string, Folded>> {
   const ids = [...new Set(events.map((event) => customerIdOf(event.streamId)))];
-  const { rows } = await tx.query<{ customer_id: string; revision: string; state: CustomerState; updated_at: Date }>(
+  const { rows } = await db.query<{ customer_id: string; revision: string; state: CustomerState; updated_at: Date }>(
     `SELECT customer_id, revision::text, state, updated_at FROM ${table} WHERE customer_id = ANY($1::uuid[])`,
     [ids],
   );
   return new Map(rows.map((row) => [row.customer_id, { state: row.state, revision: BigInt(row.revision), updatedAt: row.updated_at, changed: false }]));
 }
 
-async function upsert(tx: ClientBase, table: string, rows: readonly ProfileRow[]): Promise<void> {
-  if (rows.length === 0) return;
+function upsert(table: string, rows: readonly ProfileRow[]): PlannedWrite {
   const updates = COLUMN_LIST.filter((name) => name !== 'customer_id').map((name) => `${name} = EXCLUDED.${name}`);
-  await tx.query(
-    `INSERT INTO ${table} (${COLUMN_LIST.join(', ')})
-     SELECT ${COLUMN_LIST.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPES})
-     ON CONFLICT (customer_id) DO UPDATE SET ${updates.join(', ')}`,
-    [JSON.stringify(rows)],
-  );
+  return {
+    sql: `INSERT INTO ${table} (${COLUMN_LIST.join(', ')})
+          SELECT ${COLUMN_LIST.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPES})
+          ON CONFLICT (customer_id) DO UPDATE SET ${updates.join(', ')}`,
+    param: rows,
+  };
 }
