@@ -15,7 +15,7 @@ export interface EventStoreMetrics {
  */
 export async function oldestTransactionAgeSeconds(pool: Pool): Promise<{ writing: number; any: number }> {
   const { rows } = await pool.query<{ writing: number | null; any: number | null }>(
-    `SELECT extract(epoch FROM max(now() - xact_start) FILTER (WHERE backend_xid IS NOT NULL))::float8 AS writing,
+    `SELECT extract(epoch FROM max(now() - xact_start) FILTER (WHERE backend_xid IS NOT NULL AND datname = current_database()))::float8 AS writing,
             extract(epoch FROM max(now() - xact_start))::float8 AS any
        FROM pg_stat_activity
       WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()`,
@@ -45,7 +45,7 @@ export function createEventStoreMetrics(pool: Pool, registry?: Registry): EventS
   });
   new Gauge({
     name: 'event_store_oldest_transaction_age_seconds',
-    help: 'Age of the oldest open transaction in the PostgreSQL cluster; a writing one holds back $all readers',
+    help: 'Age of the oldest open transaction: kind=writing, holding an xid in this database (it holds back $all readers); kind=any, anywhere in the cluster',
     labelNames: ['kind'] as const,
     registers,
     async collect() {

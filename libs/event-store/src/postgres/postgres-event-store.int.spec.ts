@@ -52,7 +52,7 @@ describe('PostgresEventStore', () => {
     // looked again without sleeping.
     const query = store.pool.query.bind(store.pool) as (...args: unknown[]) => unknown;
     (store.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('pg_current_snapshot') && !args[0].includes('pg_snapshot_xmax')) pollCount += 1;
+      if (typeof args[0] === 'string' && args[0].includes('visible_horizon()')) pollCount += 1;
       return query(...args);
     };
   });
@@ -116,6 +116,39 @@ describe('PostgresEventStore', () => {
     });
   });
 
+  describe('the horizon of $all (visible_horizon)', () => {
+    const appendedAndSeen = async (prefix: string) => {
+      const position = (await store.appendToStream(`${prefix}e`, testEvents(1, 'e'))).position;
+      const seen = async () => (await collect(store.readAll({ direction: 'backwards', maxCount: 50 }))).some((e) => comparePositions(e.position, position) === 0);
+      return { position, seen };
+    };
+
+    test('a writing transaction open in another database of the cluster does not hold it back', async () => {
+      const other = new Client({ connectionString: Object.assign(new URL(db.url), { pathname: '/postgres' }).toString() });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT pg_current_xact_id()'); // holds an xid: pg_snapshot_xmin stays at or below it
+        const { seen } = await appendedAndSeen(`otherdb_${randomUUID().slice(0, 8)}-`);
+        await waitFor(seen, { timeoutMs: ALL_VISIBLE_TIMEOUT_MS, description: 'the event in $all while the other database’s transaction is open' });
+        const { rows } = await other.query<{ open: boolean }>(`SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS open`);
+        expect(rows[0]?.open).toBe(true); // still open when the event became visible
+      } finally {
+        await other.query('ROLLBACK');
+        await other.end();
+      }
+    });
+
+    test('a writing transaction open in this database holds it back until it ends, even without events', async () => {
+      await held.query('BEGIN');
+      await held.query('SELECT pg_current_xact_id()');
+      const { seen } = await appendedAndSeen(`samedb_${randomUUID().slice(0, 8)}-`); // committed, after held's xid
+      expect(await seen()).toBe(false);
+      await held.query('ROLLBACK');
+      await waitFor(seen, { timeoutMs: ALL_VISIBLE_TIMEOUT_MS, description: 'the event in $all once the transaction ended' });
+    });
+  });
+
   test('a subscription from end gets a transaction that was in flight when it started', async () => {
     const prefix = `inflight_${randomUUID().slice(0, 8)}-`;
     await store.appendToStream(`${prefix}before`, testEvents(1, 'before'));
@@ -173,9 +206,9 @@ describe('PostgresEventStore', () => {
     test('run once, under a lock, however many instances start together', async () => {
       const schema = `es_migrate_${randomUUID().slice(0, 8)}`;
       const results = await Promise.all([1, 2, 3].map(() => migrateEventStore(db.pool, { schema })));
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 4]);
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 5]);
       const { rows } = await db.pool.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-      expect(rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3, 4]);
+      expect(rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3, 4, 5]);
       expect((await migrateEventStore(db.pool, { schema })).applied).toEqual([]);
     });
   });
@@ -194,7 +227,7 @@ describe('PostgresEventStore', () => {
     const query = shared.pool.query.bind(shared.pool) as (...args: unknown[]) => unknown;
     (shared.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].includes('pg_visible_in_snapshot')) counts.polls += 1;
-      else if (typeof args[0] === 'string' && args[0].includes('pg_current_snapshot') && !args[0].includes('pg_snapshot_xmax')) counts.heads += 1;
+      else if (typeof args[0] === 'string' && args[0].includes('visible_horizon()')) counts.heads += 1;
       return query(...args);
     };
     const prefix = `idle_${randomUUID().slice(0, 8)}`;

@@ -281,11 +281,31 @@ END;
 $body$;
 `;
 
+// The line readers of $all never pass (decision 0005): the oldest transaction that was running at the reading
+// statement's snapshot and may have written events here, or the snapshot's xmax if none. Unlike
+// pg_snapshot_xmin it ignores the transactions of other databases of the cluster (another service's projection
+// batch, a migration next door): a transaction writes in one database only, and one seen in pg_stat_activity
+// with its xid in another database is proven not ours. Anything else running at the snapshot counts, including a
+// transaction that has ended since (its rows may not be in the snapshot) or one whose database cannot be seen.
+// STABLE and a single SELECT: it runs on the calling statement's snapshot.
+const visibleHorizon = `
+CREATE OR REPLACE FUNCTION {{schema}}.visible_horizon() RETURNS xid8
+LANGUAGE sql STABLE AS $body$
+  SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+    FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+   WHERE NOT EXISTS (
+     SELECT 1 FROM pg_stat_activity a
+      WHERE a.backend_xid::text::bigint = x::text::bigint % 4294967296
+        AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))
+$body$;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'streams and events', sql: tables },
   { version: 2, name: 'metadata and insert helpers', sql: helpers },
   { version: 3, name: 'append function', sql: appendFunction },
   { version: 4, name: 'delete function', sql: deleteFunction },
+  { version: 5, name: 'visible horizon ignores other databases', sql: visibleHorizon },
 ];
 
 export function quoteIdent(name: string): string {
