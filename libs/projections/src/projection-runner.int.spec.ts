@@ -159,21 +159,6 @@ describe('ProjectionRunner', () => {
     expect(await summaryRows(db.pool, viewOf(projection))).toEqual(await expected(store, { through: last }));
   });
 
-  it('two runners with a planned projection apply every event once (the compare-and-swap inside apply_batch)', async () => {
-    const store = await newStore();
-    await appendCustomerEvents(store, 50, 300);
-    const projection = customerSummaryPlanned('planned_two');
-    const registry = new Registry();
-    const a = runner({ store, projection, batchSize: 20, metricsRegistry: registry });
-    const b = runner({ store, projection, batchSize: 20, metricsRegistry: registry });
-
-    await Promise.all([a.start(), b.start()]);
-    const last = await appendCustomerEvents(store, 20, 200);
-    await reached(projection.name, last);
-
-    expect(await summaryRows(db.pool, viewOf(projection))).toEqual(await expected(store, { through: last }));
-  });
-
   it('a failure after the rows are written rolls back rows and checkpoint; the restart equals one clean pass', async () => {
     const store = await newStore();
     const last = await appendCustomerEvents(store, 30, 300);
@@ -238,10 +223,13 @@ describe('ProjectionRunner', () => {
     expect(await summaryRows(db.pool, viewOf(projection))).toEqual(await expected(store, { through: last }));
   });
 
-  it('two runners on one projection apply every event once (compare-and-swap on the checkpoint)', async () => {
+  it.each([
+    ['handlers', () => customerSummary('two_runners')],
+    ['a planned projection, the compare-and-swap inside apply_batch', () => customerSummaryPlanned('two_runners_planned')],
+  ])('two runners on one projection apply every event once (compare-and-swap on the checkpoint): %s', async (_, define) => {
     const store = await newStore();
     await appendCustomerEvents(store, 50, 500);
-    const projection = customerSummary('two_runners');
+    const projection = define();
     const registry = new Registry();
     const a = runner({ store, projection, batchSize: 20, metricsRegistry: registry });
     const b = runner({ store, projection, batchSize: 20, metricsRegistry: registry });
