@@ -188,22 +188,17 @@ export async function isCheckpointAt(db: Db, target: { name: string; version: nu
 
 /**
  * Moves a version's checkpoint from `from` to `to` only if nobody else moved it (compare-and-swap), in the
- * caller's transaction. False: another runner advanced it, or the version is no longer in that status.
+ * caller's transaction: apply_batch with no writes. False: another runner advanced it, or the version is no
+ * longer in that status.
  */
-export async function advanceCheckpoint(
+export function advanceCheckpoint(
   tx: Db,
   target: { name: string; version: number; status: 'live' | 'building' },
   from: Position,
   to: Position,
   lastEventAt: Date | null,
 ): Promise<boolean> {
-  const result = await tx.query(
-    `UPDATE ${CATALOG_SCHEMA}.checkpoints
-        SET commit = $6, prepare = $7, last_event_at = coalesce($8, last_event_at), updated_at = now()
-      WHERE name = $1 AND version = $2 AND status = $3 AND (commit, prepare) = ($4::bigint, $5::bigint)`,
-    [target.name, target.version, target.status, from.commit.toString(), from.prepare.toString(), to.commit.toString(), to.prepare.toString(), lastEventAt],
-  );
-  return result.rowCount === 1;
+  return applyPlannedBatch(tx, target, from, to, lastEventAt, []);
 }
 
 /**

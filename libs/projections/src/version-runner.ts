@@ -243,7 +243,7 @@ export class VersionRunner {
     const events = session.buffer.splice(0);
     const to = session.pending;
     if (to === undefined || comparePositions(to, session.checkpoint) <= 0) return;
-    const { pool, projection, metrics } = this.options;
+    const { pool, projection } = this.options;
     const target = { name: projection.name, version: session.row.version, status: session.row.status as 'live' | 'building' };
     const started = process.hrtime.bigint();
     if (projection.planBatch && !this.options.beforeCheckpoint) {
@@ -270,14 +270,10 @@ export class VersionRunner {
       }
       const committed = await client.query('COMMIT');
       if ((committed as { command?: string }).command === 'ROLLBACK') throw new Error('the batch transaction was aborted by an earlier error');
-      session.checkpoint = to;
-      this.failures = 0;
-      this._eventsApplied += events.length;
-      metrics?.batchCommitted(projection.name, events.length, Number(process.hrtime.bigint() - started) / 1e9);
+      this.committed(session, events.length, to, started);
     } catch (error) {
       broken = await rollback(client);
-      metrics?.batchFailed(projection.name, error instanceof CheckpointConflictError ? 'conflict' : 'error');
-      this.fail(session, error);
+      this.failed(session, error);
     } finally {
       lease.release(broken);
     }
@@ -285,20 +281,28 @@ export class VersionRunner {
 
   /** A projection with `planBatch`: reads through the pool, then its writes and the checkpoint in one statement. */
   private async commitPlanned(session: Session, events: RecordedEvent[], to: Position, target: { name: string; version: number; status: 'live' | 'building' }, started: bigint): Promise<void> {
-    const { pool, projection, metrics } = this.options;
+    const { pool, projection } = this.options;
     try {
       const writes = await plannedWrites(pool, projection, session.tables, handledEvents(projection, events));
       if (!(await applyPlannedBatch(pool, target, session.checkpoint, to, events.at(-1)?.created ?? null, writes))) {
         throw new CheckpointConflictError(projection.name, target.version);
       }
-      session.checkpoint = to;
-      this.failures = 0;
-      this._eventsApplied += events.length;
-      metrics?.batchCommitted(projection.name, events.length, Number(process.hrtime.bigint() - started) / 1e9);
+      this.committed(session, events.length, to, started);
     } catch (error) {
-      metrics?.batchFailed(projection.name, error instanceof CheckpointConflictError ? 'conflict' : 'error');
-      this.fail(session, error);
+      this.failed(session, error);
     }
+  }
+
+  private committed(session: Session, count: number, to: Position, started: bigint): void {
+    session.checkpoint = to;
+    this.failures = 0;
+    this._eventsApplied += count;
+    this.options.metrics?.batchCommitted(this.options.projection.name, count, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  private failed(session: Session, error: unknown): void {
+    this.options.metrics?.batchFailed(this.options.projection.name, error instanceof CheckpointConflictError ? 'conflict' : 'error');
+    this.fail(session, error);
   }
 
   /** Between batches: is the stored checkpoint still the one this session wrote last? */

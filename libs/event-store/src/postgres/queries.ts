@@ -2,11 +2,6 @@
 import type { JsonObject, JsonValue, Position, RecordedEvent } from '../types';
 import { quoteIdent, TOMBSTONE_REVISION } from './schema';
 
-/**
- * Only transactions older than every running one that may have written here are final: readers of $all never pass
- * this line (`visible_horizon()`, schema.ts). Evaluated once per statement, on its snapshot.
- */
-const horizon = (s: string) => `(SELECT ${s}.visible_horizon())`;
 const COLUMNS = `transaction_id::text AS commit_position, sequence, stream_id, revision, event_id, event_type, data, metadata, created`;
 const FILTER = `($5::text[] IS NULL OR stream_id ^@ ANY ($5::text[])) AND ($6::text[] IS NULL OR event_type = ANY ($6::text[]))`;
 
@@ -45,6 +40,10 @@ export type Queries = ReturnType<typeof queriesFor>;
 
 export function queriesFor(schema: string) {
   const s = quoteIdent(schema);
+  // Only transactions older than every running one that may have written here are final: readers of $all never
+  // pass this line (`visible_horizon()`, schema.ts). Evaluated once per statement, on its snapshot.
+  const horizon = `(SELECT ${s}.visible_horizon())`;
+  const VISIBLE = `transaction_id < ${horizon}`;
   // One page of a stream, with the stream's state, honouring $tb, $maxCount and $maxAge.
   const streamPage = (order: 'ASC' | 'DESC') => `
     SELECT st.revision::text AS last_revision, st.soft_deleted, st.tombstoned,
@@ -63,7 +62,7 @@ export function queriesFor(schema: string) {
      WHERE st.stream_id = $1`;
   const allPage = (comparison: '>' | '>=' | '<' | null, order: 'ASC' | 'DESC') => `
     SELECT ${COLUMNS} FROM ${s}.events
-     WHERE transaction_id < ${horizon(s)}${comparison ? ` AND (transaction_id, sequence) ${comparison} ($1::xid8, $2::bigint)` : ''}
+     WHERE ${VISIBLE}${comparison ? ` AND (transaction_id, sequence) ${comparison} ($1::xid8, $2::bigint)` : ''}
      ORDER BY transaction_id ${order}, sequence ${order}
      LIMIT $3`;
   // A subscription from 'end' skips the transactions that had committed when it started.
@@ -93,7 +92,7 @@ export function queriesFor(schema: string) {
       WITH w AS MATERIALIZED (
         SELECT transaction_id, sequence, stream_id, revision, event_id, event_type, data, metadata, created
           FROM ${s}.events
-         WHERE transaction_id < ${horizon(s)} AND (transaction_id, sequence) > ($1::xid8, $2::bigint) AND ${NOT_BEFORE_START}
+         WHERE ${VISIBLE} AND (transaction_id, sequence) > ($1::xid8, $2::bigint) AND ${NOT_BEFORE_START}
          ORDER BY transaction_id, sequence
          LIMIT $3
       )
@@ -101,7 +100,7 @@ export function queriesFor(schema: string) {
         SELECT false AS is_tail, NULL::bigint AS scanned, NULL::text AS horizon, ${COLUMNS}, transaction_id AS tx
           FROM w WHERE ${FILTER}
         UNION ALL
-        SELECT true, (SELECT count(*) FROM w), ${horizon(s)}::text,
+        SELECT true, (SELECT count(*) FROM w), ${horizon}::text,
                last.transaction_id::text, last.sequence, NULL, NULL, NULL, NULL, NULL, NULL, NULL, last.transaction_id
           FROM (SELECT 1) one
           LEFT JOIN LATERAL (SELECT transaction_id, sequence FROM w ORDER BY transaction_id DESC, sequence DESC LIMIT 1) last ON true
@@ -109,7 +108,7 @@ export function queriesFor(schema: string) {
       ORDER BY is_tail, tx, sequence`,
     /** The last visible event of $all: what an idle live subscription checks before it polls. */
     visibleHead: `SELECT transaction_id::text AS commit, sequence::text AS prepare FROM ${s}.events
-       WHERE transaction_id < ${horizon(s)} ORDER BY transaction_id DESC, sequence DESC LIMIT 1`,
+       WHERE ${VISIBLE} ORDER BY transaction_id DESC, sequence DESC LIMIT 1`,
     /** Where a subscription starts: what had committed (and its last event), and the oldest transaction still running. */
     startSnapshot: `
       SELECT pg_current_snapshot()::text AS snapshot, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,

@@ -1,9 +1,13 @@
 // The contact index changes of a whole batch, compacted per customer and kind (the last list wins, an erasure
 // removes everything before it), then written with one statement instead of two per change. Same rows as
 // `applyContactIndexChanges` applied change by change.
-import type { PlannedWrite } from '@crm/projections';
+import { runPlannedWrites, type PlannedWrite } from '@crm/projections';
 import type { ClientBase } from 'pg';
 import { CONTACT_INDEX_TABLE, type ContactHasher, type ContactIndexChange, type ContactKind } from '../infrastructure';
+
+// The parameter's lists as rows: the (customer, kind) lists a batch replaces, and the rows it keeps or adds.
+const REPLACED_ROWS = `SELECT r.customer_id, r.kind FROM jsonb_to_recordset($1::jsonb -> 'replaced') AS r(customer_id uuid, kind text)`;
+const INSERTED_ROWS = `SELECT r.customer_id, r.kind, decode(r.value_hmac, 'hex') FROM jsonb_to_recordset($1::jsonb -> 'inserted') AS r(customer_id uuid, kind text, value_hmac text)`;
 
 interface Pending {
   removeAll: boolean;
@@ -33,7 +37,7 @@ export class ContactIndexBatch {
   /** Writes the changes in the caller's transaction (the statement of `plannedWrite`). */
   async write(tx: Pick<ClientBase, 'query'>, hasher: ContactHasher, table = CONTACT_INDEX_TABLE): Promise<void> {
     const write = this.plannedWrite(hasher, table);
-    if (write) await tx.query(write.sql, [JSON.stringify(write.param)]);
+    if (write) await runPlannedWrites(tx, [write]);
   }
 
   /**
@@ -53,16 +57,12 @@ export class ContactIndexBatch {
         for (const value of new Set(values)) inserted.push({ customer_id: customerId, kind, value_hmac: hasher.hash(kind, value).toString('hex') });
       }
     }
-    const rows = (key: 'replaced' | 'inserted') =>
-      key === 'replaced'
-        ? `SELECT r.customer_id, r.kind FROM jsonb_to_recordset($1::jsonb -> 'replaced') AS r(customer_id uuid, kind text)`
-        : `SELECT r.customer_id, r.kind, decode(r.value_hmac, 'hex') FROM jsonb_to_recordset($1::jsonb -> 'inserted') AS r(customer_id uuid, kind text, value_hmac text)`;
     return {
       sql: `WITH gone AS (
               DELETE FROM ${table} i
-               WHERE (i.customer_id IN (SELECT jsonb_array_elements_text($1::jsonb -> 'removeAll')::uuid) OR (i.customer_id, i.kind) IN (${rows('replaced')}))
-                 AND (i.customer_id, i.kind, i.value_hmac) NOT IN (${rows('inserted')}))
-            INSERT INTO ${table} (customer_id, kind, value_hmac) ${rows('inserted')} ON CONFLICT DO NOTHING`,
+               WHERE (i.customer_id IN (SELECT jsonb_array_elements_text($1::jsonb -> 'removeAll')::uuid) OR (i.customer_id, i.kind) IN (${REPLACED_ROWS}))
+                 AND (i.customer_id, i.kind, i.value_hmac) NOT IN (${INSERTED_ROWS}))
+            INSERT INTO ${table} (customer_id, kind, value_hmac) ${INSERTED_ROWS} ON CONFLICT DO NOTHING`,
       param: { removeAll, replaced, inserted },
     };
   }
